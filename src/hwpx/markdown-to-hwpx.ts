@@ -1,0 +1,60 @@
+import { buildHeaderXml } from './header-xml.js'
+import { mdastToBlocks } from './mdast-to-blocks.js'
+import {
+  buildContentHpf,
+  CONTAINER_RDF,
+  CONTAINER_XML,
+  MANIFEST_XML,
+  SETTINGS_XML,
+  VERSION_XML
+} from './package-parts.js'
+import { writePackage } from './package-writer.js'
+import { parseMarkdown } from './parse-markdown.js'
+import { buildPreviewText } from './preview-text.js'
+import { ReportTheme } from './report-theme.js'
+import { buildSectionXml } from './section-xml.js'
+
+export interface HwpxOptions {
+  /** Document title for the package metadata; the body shows the Markdown's own `#` heading. */
+  readonly title: string
+  /**
+   * When the report was written: metadata dates and zip entry timestamps.
+   * Without it the metadata dates stay empty and entries carry 1980-01-01,
+   * so the output never depends on the clock.
+   */
+  readonly date?: Date
+  /** Metadata creator / last saved by. */
+  readonly author?: string
+  /** Metadata subject, e.g. the report topic. */
+  readonly subject?: string
+}
+
+/**
+ * Converts a Markdown (CommonMark + GFM) report to an HWPX document that
+ * Hancom Office opens. The same input and options always give the same
+ * bytes, and any input, however malformed, gives a well-formed package.
+ */
+export async function markdownToHwpx (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
+  if (typeof markdown !== 'string') throw new TypeError('markdown must be a string')
+  if (typeof options?.title !== 'string') throw new TypeError('options.title must be a string')
+  const date = options.date ?? null
+  if (date !== null && !(date instanceof Date && Number.isFinite(date.getTime()))) {
+    throw new RangeError('options.date must be a valid Date')
+  }
+
+  const blocks = mdastToBlocks(parseMarkdown(markdown))
+  const theme = new ReportTheme()
+  // The section first: writing it registers the shapes the header defines.
+  const section = buildSectionXml(blocks, theme)
+  return await writePackage({
+    version: VERSION_XML,
+    header: buildHeaderXml(theme, 1),
+    section,
+    previewText: buildPreviewText(blocks),
+    settings: SETTINGS_XML,
+    containerRdf: CONTAINER_RDF,
+    contentHpf: buildContentHpf({ title: options.title, author: options.author ?? '', subject: options.subject ?? '', date }),
+    container: CONTAINER_XML,
+    manifest: MANIFEST_XML
+  }, date)
+}

@@ -1,0 +1,181 @@
+import { BORDER_FILL } from './border-fills.js'
+import { type CellAlign, type Marks, NO_MARKS, type ParagraphBlock } from './document-model.js'
+import type { FontFamily } from './fonts.js'
+import { INDENT_STEP } from './page-layout.js'
+import { type CharShape, type HorizontalAlign, type ParaShape, PropertyRegistry } from './property-registry.js'
+import { estimateTextWidth } from './text-width.js'
+
+// The look of a generated report, and the ids header.xml must define for it.
+
+/** The base look of a paragraph's text, before inline marks apply. */
+export interface TextStyle {
+  readonly font: FontFamily
+  readonly height: number
+  readonly bold: boolean
+  readonly color: string
+}
+
+export interface ParagraphFormat {
+  readonly styleId: number
+  readonly paraPrId: number
+  readonly text: TextStyle
+}
+
+export interface StyleDefinition {
+  readonly id: number
+  readonly name: string
+  readonly engName: string
+  readonly paraPrId: number
+  readonly charPrId: number
+}
+
+/** Outline levels with their own 개요 style: `##` … `######`. */
+export const OUTLINE_LEVELS = 5
+
+const BLACK = '#000000'
+const QUOTE_COLOR = '#505050'
+const INLINE_CODE_SHADE = '#EDEDED'
+
+const BODY_TEXT: TextStyle = { font: 'serif', height: 1000, bold: false, color: BLACK }
+const TITLE_TEXT: TextStyle = { font: 'gothic', height: 2000, bold: true, color: BLACK }
+const HEADING_HEIGHTS = [1600, 1400, 1200, 1100, 1100]
+const HEADING_SPACE_BEFORE = [1600, 1200, 800, 600, 600]
+const HEADING_SPACE_AFTER = [600, 400, 300, 200, 200]
+const TABLE_TEXT: TextStyle = { font: 'sans', height: 950, bold: false, color: BLACK }
+const CODE_TEXT: TextStyle = { font: 'mono', height: 950, bold: false, color: BLACK }
+
+const PARAGRAPH: ParaShape = {
+  align: 'JUSTIFY',
+  left: 0,
+  hanging: 0,
+  spaceBefore: 0,
+  spaceAfter: 0,
+  lineSpacing: 160,
+  outlineLevel: null,
+  borderFillId: BORDER_FILL.plain,
+  keepWithNext: false
+}
+const BODY_PARAGRAPH: ParaShape = { ...PARAGRAPH, spaceAfter: 400 }
+const LIST_ITEM_SPACE_AFTER = 200
+const TITLE_PARAGRAPH: ParaShape = { ...PARAGRAPH, align: 'CENTER', spaceAfter: 1200, keepWithNext: true }
+const COMPACT_LINE_SPACING = 130
+
+const STYLE_ID = { normal: 0, body: 1 } as const
+
+/** The style id of 개요 `level` (1-based), as in Hancom's default set. */
+function outlineStyleId (level: number): number {
+  return STYLE_ID.body + level
+}
+
+function headingLevelIndex (level: number): number {
+  return Math.min(Math.max(level, 1), OUTLINE_LEVELS) - 1
+}
+
+function headingText (level: number): TextStyle {
+  return { font: 'sans', height: HEADING_HEIGHTS[headingLevelIndex(level)] as number, bold: true, color: BLACK }
+}
+
+function headingParagraph (level: number): ParaShape {
+  const index = headingLevelIndex(level)
+  return {
+    ...PARAGRAPH,
+    align: 'LEFT',
+    spaceBefore: HEADING_SPACE_BEFORE[index] as number,
+    spaceAfter: HEADING_SPACE_AFTER[index] as number,
+    outlineLevel: index,
+    keepWithNext: true
+  }
+}
+
+const CELL_ALIGN: Record<Exclude<CellAlign, null>, HorizontalAlign> = { left: 'LEFT', center: 'CENTER', right: 'RIGHT' }
+
+export class ReportTheme {
+  readonly registry = new PropertyRegistry()
+  readonly styles: readonly StyleDefinition[]
+
+  constructor () {
+    // Registered first so that id 0 is plain body text and the plain
+    // paragraph, the ids Hancom itself falls back to.
+    this.styles = [
+      this.style(STYLE_ID.normal, '바탕글', 'Normal', PARAGRAPH, BODY_TEXT),
+      this.style(STYLE_ID.body, '본문', 'Body', BODY_PARAGRAPH, BODY_TEXT),
+      ...Array.from({ length: OUTLINE_LEVELS }, (_, index) =>
+        this.style(outlineStyleId(index + 1), `개요 ${index + 1}`, `Outline ${index + 1}`, headingParagraph(index + 1), headingText(index + 1)))
+    ]
+    // The basic inline looks always exist, so header.xml reads the same for
+    // every report until a document needs a combination of them.
+    for (const mark of ['bold', 'italic', 'underline', 'strike', 'code'] as const) {
+      this.charPrId(BODY_TEXT, { ...NO_MARKS, [mark]: true })
+    }
+  }
+
+  paragraph (block: ParagraphBlock): ParagraphFormat {
+    if (block.role === 'title') return this.format(STYLE_ID.normal, TITLE_PARAGRAPH, TITLE_TEXT)
+    if (block.role === 'heading') {
+      return this.format(outlineStyleId(headingLevelIndex(block.headingLevel) + 1), headingParagraph(block.headingLevel), headingText(block.headingLevel))
+    }
+    const text = block.quoted ? { ...BODY_TEXT, color: QUOTE_COLOR } : BODY_TEXT
+    const textColumn = block.indent * INDENT_STEP
+    if (block.marker === null) return this.format(STYLE_ID.body, { ...BODY_PARAGRAPH, left: textColumn }, text)
+    const hanging = Math.min(estimateTextWidth(`${block.marker} `, BODY_TEXT.height), textColumn)
+    return this.format(STYLE_ID.body, {
+      ...BODY_PARAGRAPH,
+      left: textColumn - hanging,
+      hanging,
+      spaceAfter: LIST_ITEM_SPACE_AFTER
+    }, text)
+  }
+
+  tableCell (align: CellAlign, header: boolean): ParagraphFormat {
+    // Header cells of an unaligned column are centred, as browsers do.
+    const horizontal = align === null ? (header ? 'CENTER' : 'LEFT') : CELL_ALIGN[align]
+    return this.format(STYLE_ID.normal, { ...PARAGRAPH, align: horizontal, lineSpacing: COMPACT_LINE_SPACING }, { ...TABLE_TEXT, bold: header })
+  }
+
+  codeLine (): ParagraphFormat {
+    return this.format(STYLE_ID.normal, { ...PARAGRAPH, align: 'LEFT', lineSpacing: COMPACT_LINE_SPACING }, CODE_TEXT)
+  }
+
+  /** The paragraph that anchors a table object. */
+  tableAnchor (): ParagraphFormat {
+    return this.format(STYLE_ID.normal, PARAGRAPH, BODY_TEXT)
+  }
+
+  rule (indent: number): ParagraphFormat {
+    return this.format(STYLE_ID.normal, {
+      ...PARAGRAPH,
+      left: indent * INDENT_STEP,
+      spaceBefore: 200,
+      spaceAfter: 600,
+      borderFillId: BORDER_FILL.rule
+    }, BODY_TEXT)
+  }
+
+  charPrId (text: TextStyle, marks: Marks): number {
+    const shape: CharShape = {
+      font: marks.code ? 'mono' : text.font,
+      height: text.height,
+      bold: text.bold || marks.bold,
+      italic: marks.italic,
+      underline: marks.underline,
+      strike: marks.strike,
+      color: text.color,
+      shade: marks.code && text.font !== 'mono' ? INLINE_CODE_SHADE : 'none'
+    }
+    return this.registry.charShapeId(shape)
+  }
+
+  private format (styleId: number, paragraph: ParaShape, text: TextStyle): ParagraphFormat {
+    return { styleId, paraPrId: this.registry.paraShapeId(paragraph), text }
+  }
+
+  private style (id: number, name: string, engName: string, paragraph: ParaShape, text: TextStyle): StyleDefinition {
+    return {
+      id,
+      name,
+      engName,
+      paraPrId: this.registry.paraShapeId(paragraph),
+      charPrId: this.charPrId(text, NO_MARKS)
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { BORDER_FILL } from './border-fills.js'
+import type { Block, CodeBlock, ParagraphBlock, Run, TableBlock } from './document-model.js'
+import { NO_MARKS } from './document-model.js'
+import { ROOT_NAMESPACE_ATTRIBUTES, XML_DECLARATION } from './namespaces.js'
+import { TABLE_OUTER_MARGIN, TABLE_WIDTH } from './page-layout.js'
+import type { ParagraphFormat, ReportTheme } from './report-theme.js'
+import { SECTION_PROPERTIES_XML } from './section-properties-xml.js'
+import { CELL_MARGIN, estimateRowHeight, fitColumnWidths } from './table-layout.js'
+import { escapeXmlText } from './xml-text.js'
+
+const TABLE_TEXT_HEIGHT = 950
+/** 9.5 pt text at 130 % line spacing. */
+const TABLE_LINE_HEIGHT = 1235
+
+interface Cell {
+  readonly paragraphsXml: string
+  readonly lines: readonly string[]
+  readonly header: boolean
+}
+
+/**
+ * Contents/section0.xml. Paragraph ids are unique and sequential; no layout
+ * cache (hp:linesegarray) is written, so Hancom lays every line out itself
+ * instead of trusting positions that could not match its fonts.
+ */
+export function buildSectionXml (blocks: readonly Block[], theme: ReportTheme): string {
+  const writer = new SectionWriter(theme)
+  for (const block of blocks) writer.block(block)
+  return XML_DECLARATION + `<hs:sec ${ROOT_NAMESPACE_ATTRIBUTES}>${writer.body()}</hs:sec>`
+}
+
+class SectionWriter {
+  private readonly parts: string[] = []
+  private nextParagraphId = 0
+  private nextObjectId = 1
+  /** Page setup goes into the first run of the first paragraph written. */
+  private sectionPropertiesPending = true
+
+  constructor (private readonly theme: ReportTheme) {}
+
+  body (): string {
+    if (this.sectionPropertiesPending) {
+      // A section needs at least one paragraph to carry its page setup.
+      this.parts.push(this.paragraph(this.theme.tableAnchor(), []))
+    }
+    return this.parts.join('')
+  }
+
+  block (block: Block): void {
+    switch (block.type) {
+      case 'paragraph':
+        this.parts.push(this.textParagraph(block))
+        break
+      case 'table':
+        this.parts.push(this.table(block))
+        break
+      case 'code':
+        this.parts.push(this.codeBox(block))
+        break
+      case 'rule':
+        this.parts.push(this.paragraph(this.theme.rule(block.indent), []))
+    }
+  }
+
+  private textParagraph (block: ParagraphBlock): string {
+    const format = this.theme.paragraph(block)
+    const runs = block.marker === null ? block.runs : [{ text: `${block.marker} `, marks: NO_MARKS }, ...block.runs]
+    return this.paragraph(format, runs)
+  }
+
+  private paragraph (format: ParagraphFormat, runs: readonly Run[]): string {
+    const start = this.paragraphStart(format)
+    const runXml = this.runs(format, runs)
+    return start + (runXml === '' ? `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}"/>` : runXml) + '</hp:p>'
+  }
+
+  /** Opens a paragraph, giving it the page setup if it is the first one. */
+  private paragraphStart (format: ParagraphFormat): string {
+    let xml = `<hp:p id="${this.nextParagraphId++}" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">`
+    if (this.sectionPropertiesPending) {
+      this.sectionPropertiesPending = false
+      xml += `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}">${SECTION_PROPERTIES_XML}</hp:run>`
+    }
+    return xml
+  }
+
+  /** Adjacent runs that map to the same charPr are written as one. */
+  private runs (format: ParagraphFormat, runs: readonly Run[]): string {
+    let xml = ''
+    let openId = -1
+    let text = ''
+    const flush = (): void => {
+      if (openId >= 0) xml += `<hp:run charPrIDRef="${openId}"><hp:t>${textXml(text)}</hp:t></hp:run>`
+    }
+    for (const run of runs) {
+      if (run.text === '') continue
+      const id = this.theme.charPrId(format.text, run.marks)
+      if (id !== openId) {
+        flush()
+        openId = id
+        text = ''
+      }
+      text += run.text
+    }
+    flush()
+    return xml
+  }
+
+  private table (table: TableBlock): string {
+    // The anchoring paragraph is opened first: it precedes the cells'
+    // paragraphs in the document, so it is the one to carry the page setup.
+    const anchor = this.theme.tableAnchor()
+    const start = this.paragraphStart(anchor)
+    const cells: Cell[][] = table.rows.map((row, rowIndex) => row.map((runs, column) => ({
+      paragraphsXml: this.paragraph(this.theme.tableCell(table.align[column] ?? null, rowIndex === 0), runs),
+      lines: hardLines(runs),
+      header: rowIndex === 0
+    })))
+    const columns = table.align.map((_, column) => cells.map((row) => (row[column] as Cell).lines))
+    const widths = fitColumnWidths(columns, TABLE_TEXT_HEIGHT, TABLE_WIDTH)
+    return start + this.tableRun(anchor, cells, widths, {
+      borderFillId: BORDER_FILL.tableGrid,
+      headerBorderFillId: BORDER_FILL.tableHeader,
+      repeatHeader: true,
+      vertAlign: 'CENTER'
+    }) + '</hp:p>'
+  }
+
+  /** A code block is a one-cell shaded table of monospace lines. */
+  private codeBox (code: CodeBlock): string {
+    const anchor = this.theme.tableAnchor()
+    const start = this.paragraphStart(anchor)
+    const format = this.theme.codeLine()
+    const paragraphsXml = code.lines.map((line) => this.paragraph(format, [{ text: line, marks: NO_MARKS }])).join('')
+    return start + this.tableRun(anchor, [[{ paragraphsXml, lines: code.lines, header: false }]], [TABLE_WIDTH], {
+      borderFillId: BORDER_FILL.codeBox,
+      headerBorderFillId: BORDER_FILL.codeBox,
+      repeatHeader: false,
+      vertAlign: 'TOP'
+    }) + '</hp:p>'
+  }
+
+  private tableRun (anchor: ParagraphFormat, cells: readonly Cell[][], widths: readonly number[], look: {
+    borderFillId: number
+    headerBorderFillId: number
+    repeatHeader: boolean
+    vertAlign: 'CENTER' | 'TOP'
+  }): string {
+    const rowHeights = cells.map((row) =>
+      estimateRowHeight(row.map((cell, column) => ({ lines: cell.lines, width: widths[column] as number })), TABLE_TEXT_HEIGHT, TABLE_LINE_HEIGHT))
+    const margin = `left="${CELL_MARGIN.left}" right="${CELL_MARGIN.right}" top="${CELL_MARGIN.top}" bottom="${CELL_MARGIN.bottom}"`
+    const rowsXml = cells.map((row, rowIndex) => '<hp:tr>' + row.map((cell, column) =>
+      `<hp:tc name="" header="${+cell.header}" hasMargin="0" protect="0" editable="0" dirty="0" borderFillIDRef="${cell.header ? look.headerBorderFillId : look.borderFillId}">` +
+      `<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="${look.vertAlign}" linkListIDRef="0" linkListNextIDRef="0" textWidth="0" textHeight="0" hasTextRef="0" hasNumRef="0">${cell.paragraphsXml}</hp:subList>` +
+      `<hp:cellAddr colAddr="${column}" rowAddr="${rowIndex}"/>` +
+      '<hp:cellSpan colSpan="1" rowSpan="1"/>' +
+      `<hp:cellSz width="${widths[column] as number}" height="${rowHeights[rowIndex] as number}"/>` +
+      `<hp:cellMargin ${margin}/>` +
+      '</hp:tc>').join('') + '</hp:tr>').join('')
+    const width = widths.reduce((sum, value) => sum + value, 0)
+    const height = rowHeights.reduce((sum, value) => sum + value, 0)
+    const objectId = this.nextObjectId++
+    // Hancom follows an object with an empty text element in the same run.
+    return `<hp:run charPrIDRef="${this.theme.charPrId(anchor.text, NO_MARKS)}">` +
+      `<hp:tbl id="${objectId}" zOrder="${objectId - 1}" numberingType="TABLE" textWrap="TOP_AND_BOTTOM" textFlow="BOTH_SIDES" lock="0" dropcapstyle="None" pageBreak="CELL" repeatHeader="${+look.repeatHeader}" rowCnt="${cells.length}" colCnt="${widths.length}" cellSpacing="0" borderFillIDRef="${look.borderFillId}" noAdjust="0">` +
+      `<hp:sz width="${width}" widthRelTo="ABSOLUTE" height="${height}" heightRelTo="ABSOLUTE" protect="0"/>` +
+      '<hp:pos treatAsChar="0" affectLSpacing="0" flowWithText="1" allowOverlap="0" holdAnchorAndSO="0" vertRelTo="PARA" horzRelTo="COLUMN" vertAlign="TOP" horzAlign="LEFT" vertOffset="0" horzOffset="0"/>' +
+      `<hp:outMargin left="${TABLE_OUTER_MARGIN}" right="${TABLE_OUTER_MARGIN}" top="${TABLE_OUTER_MARGIN}" bottom="${TABLE_OUTER_MARGIN}"/>` +
+      `<hp:inMargin ${margin}/>` +
+      rowsXml +
+      '</hp:tbl><hp:t/></hp:run>'
+  }
+}
+
+function hardLines (runs: readonly Run[]): string[] {
+  return runs.map((run) => run.text).join('').split('\n')
+}
+
+const TAB_XML = '<hp:tab width="4000" leader="0" type="1"/>'
+
+/** hp:t content: line breaks and tabs are elements inside hp:t, never raw. */
+function textXml (text: string): string {
+  return escapeXmlText(text)
+    .replace(/\r/g, '')
+    .replace(/\n/g, '<hp:lineBreak/>')
+    .replace(/\t/g, TAB_XML)
+}

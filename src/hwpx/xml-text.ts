@@ -1,0 +1,27 @@
+// Characters outside the XML 1.0 `Char` production: C0 controls other than
+// TAB/LF/CR, lone surrogates (the `u` flag matches them as single code
+// points), and U+FFFE/U+FFFF. A single one makes the whole part unreadable.
+const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+export function stripInvalidXmlChars (text: string): string {
+  return text.replace(INVALID_XML_CHARS, '')
+}
+
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
+const ATTRIBUTE_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '"': '&quot;' }
+
+/** Element content: drops invalid characters, escapes markup characters. */
+export function escapeXmlText (text: string): string {
+  return stripInvalidXmlChars(text).replace(/[&<>]/g, (c) => TEXT_ESCAPES[c] as string)
+}
+
+/**
+ * Attribute value in double quotes. TAB/LF/CR are written as character
+ * references because attribute-value normalisation would turn them into
+ * spaces.
+ */
+export function escapeXmlAttribute (text: string): string {
+  return stripInvalidXmlChars(text)
+    .replace(/[&<>"]/g, (c) => ATTRIBUTE_ESCAPES[c] as string)
+    .replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`)
+}
