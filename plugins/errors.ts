@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, ERROR_STATUS, type ErrorCode } from '../src/errors.js'
+
+interface ValidationIssue {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+function describeValidation (issues: ValidationIssue[], context: string | undefined): string {
+  const first = issues[0]
+  if (!first) return 'Invalid request'
+  if (first.keyword === 'required') {
+    const field = [first.instancePath.slice(1).replace(/\//g, '.'), first.params.missingProperty]
+      .filter(Boolean).join('.')
+    return `${field} is required`
+  }
+  const field = first.instancePath.slice(1).replace(/\//g, '.') || context || 'request'
+  return `${field} ${first.message ?? 'is invalid'}`
+}
+
+/** Turns anything a route or Fastify itself throws into our envelope, with a safe message. */
+function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): AppError {
+  if (error instanceof AppError) return error
+  if (error.validation) {
+    const details = error.validation.map((issue) => ({
+      field: `${error.validationContext ?? ''}${issue.instancePath}`,
+      message: issue.message
+    }))
+    return new AppError('VALIDATION_ERROR', describeValidation(error.validation, error.validationContext), { details })
+  }
+  const code = error.code ?? ''
+  const status = error.statusCode ?? 500
+  if (code.startsWith('FST_JWT_') || status === 401) {
+    return new AppError('UNAUTHORIZED', error.message || 'Authentication required', {
+      hint: 'Send Authorization: Bearer <token>'
+    })
+  }
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('VALIDATION_ERROR', 'Unsupported Content-Type: send application/json', {
+        hint: 'Set the header Content-Type: application/json'
+      })
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('VALIDATION_ERROR', 'The request body is not valid JSON')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('VALIDATION_ERROR', 'The request body is empty but Content-Type is application/json')
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large')
+  }
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large')
+  if (status === 429) return new AppError('RATE_LIMITED', error.message)
+  if (status === 404) return new AppError('NOT_FOUND', error.message)
+  if (status === 503) return new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable')
+  if (status >= 400 && status < 500) {
+    const known = Object.entries(ERROR_STATUS).find(([, value]) => value === status)?.[0] as ErrorCode | undefined
+    return new AppError(known ?? 'VALIDATION_ERROR', error.message)
+  }
+  return new AppError('INTERNAL_ERROR', 'An internal error occurred')
+}
+
+export function sendError (request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  return reply.code(error.statusCode).type('application/json; charset=utf-8').send({
+    success: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.extra.details === undefined ? {} : { details: error.extra.details }),
+      ...(error.extra.hint === undefined ? {} : { hint: error.extra.hint })
+    },
+    meta: { requestId: request.id }
+  })
+}
+
+export default fp(async function errors (app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error)
+    if (appError.statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed')
+    } else {
+      request.log.info({ code: appError.code, reason: error.message }, 'request rejected')
+    }
+    return sendError(request, reply, appError)
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new AppError('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)))
+}, { name: 'errors' })

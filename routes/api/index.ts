@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify'
+import templateRoutes from './templates.js'
+import topicRoutes from './topics.js'
+
+/** Everything under /api needs a signed-in user; the hook lives here so no route can forget it. */
+export default async function api (app: FastifyInstance) {
+  app.addHook('onRequest', app.authenticate)
+  await app.register(templateRoutes)
+  await app.register(topicRoutes)
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import authPlugin from '../plugins/auth.js'
+import configPlugin from '../plugins/config.js'
+import databasePlugin from '../plugins/database.js'
+import errorsPlugin from '../plugins/errors.js'
+import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
+import validationPlugin from '../plugins/validation.js'
+import apiRoutes from '../routes/api/index.js'
+import healthRoutes from '../routes/health.js'
+import { ErrorEnvelope } from '../routes/schemas.js'
+import type { Config } from './config.js'
+import type { DatabaseHandle } from './db/client.js'
+
+export interface BuildAppOptions {
+  config: Config
+  /** Share an open database instead of opening one from the configuration. */
+  database?: DatabaseHandle
+  logger?: FastifyServerOptions['logger']
+}
+
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** Keeps a caller's request id for tracing, unless it could smuggle something into our logs. */
+function requestIdFor (request: IncomingMessage): string {
+  const incoming = request.headers[REQUEST_ID_HEADER]
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID()
+}
+
+/** Fastify's types omit the hop-count form of trustProxy, so it is spelled as the equivalent function. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops
+
+export async function buildApp ({ config, database, logger }: BuildAppOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestIdFor,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addSchema(ErrorEnvelope)
+  await app.register(configPlugin, { config })
+  await app.register(validationPlugin)
+  await app.register(errorsPlugin)
+  await app.register(requestIdPlugin)
+  await app.register(databasePlugin, { handle: database })
+  await app.register(authPlugin)
+
+  await app.register(healthRoutes)
+  await app.register(apiRoutes, { prefix: '/api' })
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

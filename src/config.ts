@@ -1,0 +1,176 @@
+import path from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)))
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 })
+const PositiveMs = Type.Integer({ minimum: 1 })
+
+/**
+ * Every setting the service reads, with its environment variable name as the key so that a
+ * validation error can name the variable the operator has to fix.
+ */
+const EnvSchema = Type.Object({
+  PORT: Port,
+  HOST: Type.String({ minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1 }),
+  ANTHROPIC_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  ANTHROPIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  CLAUDE_PLAN_MODEL: Type.String({ minLength: 1 }),
+  CLAUDE_REPORT_MODEL: Type.String({ minLength: 1 }),
+  PLAN_LLM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 1900 }),
+  PLAN_MAX_TOKENS: Type.Integer({ minimum: 256, maximum: 8192 }),
+  REPORT_MAX_TOKENS: Type.Integer({ minimum: 1024, maximum: 64000 }),
+  REPORT_LLM_TIMEOUT_MS: PositiveMs,
+  REPORT_LLM_MAX_RETRIES: Type.Integer({ minimum: 0, maximum: 10 }),
+  PLAN_RATE_LIMIT_MAX: Type.Integer({ minimum: 1 }),
+  PLAN_RATE_LIMIT_WINDOW_MS: PositiveMs,
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  TRUST_PROXY: Type.String(),
+  LOG_LEVEL: LogLevel,
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024 }),
+  STATUS_TTL_MS: PositiveMs,
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0 }),
+  SSE_HEARTBEAT_MS: PositiveMs,
+  SSE_IDLE_TIMEOUT_MS: PositiveMs,
+  SSE_MAX_DURATION_MS: PositiveMs,
+  SSE_RETRY_MS: PositiveMs,
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' }))
+})
+
+export type Env = Static<typeof EnvSchema>
+
+export const ENV_DEFAULTS = {
+  PORT: 3000,
+  HOST: '127.0.0.1',
+  DATA_DIR: './data',
+  CLAUDE_PLAN_MODEL: 'claude-haiku-4-5',
+  CLAUDE_REPORT_MODEL: 'claude-sonnet-4-5',
+  PLAN_LLM_TIMEOUT_MS: 1500,
+  PLAN_MAX_TOKENS: 1200,
+  REPORT_MAX_TOKENS: 8000,
+  REPORT_LLM_TIMEOUT_MS: 300_000,
+  REPORT_LLM_MAX_RETRIES: 3,
+  PLAN_RATE_LIMIT_MAX: 10,
+  PLAN_RATE_LIMIT_WINDOW_MS: 60_000,
+  TRUST_PROXY: 'false',
+  LOG_LEVEL: 'info',
+  BODY_LIMIT_BYTES: 1_048_576,
+  STATUS_TTL_MS: 3_600_000,
+  SHUTDOWN_GRACE_MS: 30_000,
+  SSE_HEARTBEAT_MS: 15_000,
+  SSE_IDLE_TIMEOUT_MS: 60_000,
+  SSE_MAX_DURATION_MS: 3_600_000,
+  SSE_RETRY_MS: 3000
+} satisfies Partial<Env>
+
+export type TrustProxy = boolean | number | string[]
+
+export interface Config {
+  port: number
+  host: string
+  /** Absent means the embedded PGlite database under `dataDir`. */
+  databaseUrl?: string
+  dataDir: string
+  anthropic: {
+    apiKey?: string
+    baseURL?: string
+    planModel: string
+    reportModel: string
+    planTimeoutMs: number
+    planMaxTokens: number
+    reportMaxTokens: number
+    reportTimeoutMs: number
+    reportMaxRetries: number
+  }
+  planRateLimit: { max: number, windowMs: number }
+  /** Absent means a random per-process secret: tokens die with the process. */
+  jwtSecret?: string
+  trustProxy: TrustProxy
+  logLevel: Static<typeof LogLevel>
+  bodyLimitBytes: number
+  statusTtlMs: number
+  shutdownGraceMs: number
+  sse: { heartbeatMs: number, idleTimeoutMs: number, maxDurationMs: number, retryMs: number }
+  publicUrl?: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const NUMERIC_KEYS = new Set(Object.entries(EnvSchema.properties)
+  .filter(([, schema]) => schema.type === 'integer')
+  .map(([key]) => key))
+
+function parseTrustProxy (raw: string): TrustProxy {
+  const value = raw.trim().toLowerCase()
+  if (value === 'true') return true
+  if (value === 'false' || value === '') return false
+  if (/^\d+$/.test(value)) return Number(value)
+  const addresses = raw.split(',').map((part) => part.trim()).filter(Boolean)
+  if (addresses.every((address) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/.test(address))) {
+    return addresses
+  }
+  throw new ConfigError('TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses/CIDRs')
+}
+
+/**
+ * Reads and validates the configuration. Empty strings count as unset so that
+ * `FOO=` in a compose file means "use the default" rather than "invalid".
+ */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = { ...ENV_DEFAULTS }
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value === undefined || value === '') continue
+    if (NUMERIC_KEYS.has(key)) {
+      const trimmed = value.trim()
+      if (!/^-?\d+$/.test(trimmed)) throw new ConfigError(`${key} must be a whole number, got "${value}"`)
+      raw[key] = Number(trimmed)
+    } else {
+      raw[key] = value
+    }
+  }
+
+  const firstError = Value.Errors(EnvSchema, raw).First()
+  if (firstError) {
+    const key = firstError.path.replace(/^\//, '').split('/')[0] ?? firstError.path
+    throw new ConfigError(`${key} is invalid: ${firstError.message}`)
+  }
+  const e = raw as Env
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseURL: e.ANTHROPIC_BASE_URL,
+      planModel: e.CLAUDE_PLAN_MODEL,
+      reportModel: e.CLAUDE_REPORT_MODEL,
+      planTimeoutMs: e.PLAN_LLM_TIMEOUT_MS,
+      planMaxTokens: e.PLAN_MAX_TOKENS,
+      reportMaxTokens: e.REPORT_MAX_TOKENS,
+      reportTimeoutMs: e.REPORT_LLM_TIMEOUT_MS,
+      reportMaxRetries: e.REPORT_LLM_MAX_RETRIES
+    },
+    planRateLimit: { max: e.PLAN_RATE_LIMIT_MAX, windowMs: e.PLAN_RATE_LIMIT_WINDOW_MS },
+    jwtSecret: e.JWT_SECRET,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    statusTtlMs: e.STATUS_TTL_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    sse: {
+      heartbeatMs: e.SSE_HEARTBEAT_MS,
+      idleTimeoutMs: e.SSE_IDLE_TIMEOUT_MS,
+      maxDurationMs: e.SSE_MAX_DURATION_MS,
+      retryMs: e.SSE_RETRY_MS
+    },
+    publicUrl: e.PUBLIC_URL
+  }
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import * as schema from './schema.js'
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface DatabaseHandle {
+  db: Database
+  driver: 'postgres' | 'pglite'
+  /** Cheap round trip used by the readiness probe. */
+  ping: () => Promise<void>
+  close: () => Promise<void>
+}
+
+export interface DatabaseOptions {
+  /** A postgres:// URL; when absent the embedded PGlite is used. */
+  url?: string
+  /** Where PGlite keeps its files; absent means in memory (tests). */
+  pgliteDir?: string
+  /** Apply the committed migrations before returning. Defaults to true. */
+  migrate?: boolean
+}
+
+/**
+ * The migrations live beside package.json, while this module runs either from src/ (tsx)
+ * or from dist/src/ (compiled), so the folder is found by walking up rather than by a fixed path.
+ */
+function findMigrationsFolder (): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (true) {
+    const candidate = path.join(dir, 'drizzle')
+    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error('Cannot find the drizzle migrations folder')
+    dir = parent
+  }
+}
+
+export const MIGRATIONS_FOLDER = findMigrationsFolder()
+
+export async function openDatabase (options: DatabaseOptions): Promise<DatabaseHandle> {
+  const shouldMigrate = options.migrate ?? true
+  if (options.url) {
+    const client = postgres(options.url, { max: 10, onnotice: () => {} })
+    const db = drizzlePostgres(client, { schema })
+    try {
+      if (shouldMigrate) await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    } catch (error) {
+      await client.end({ timeout: 1 })
+      throw error
+    }
+    return {
+      db,
+      driver: 'postgres',
+      ping: async () => { await db.execute(sql`select 1`) },
+      close: async () => { await client.end({ timeout: 5 }) }
+    }
+  }
+
+  if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true })
+  const client = new PGlite(options.pgliteDir)
+  const db = drizzlePglite(client, { schema })
+  try {
+    if (shouldMigrate) await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  } catch (error) {
+    await client.close()
+    throw error
+  }
+  let closed = false
+  return {
+    db,
+    driver: 'pglite',
+    ping: async () => {
+      if (closed) throw new Error('database is closed')
+      await db.execute(sql`select 1`)
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      await client.close()
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { sql } from 'drizzle-orm'
+import {
+  boolean, check, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar
+} from 'drizzle-orm/pg-core'
+
+/** drizzle has no built-in bytea; both postgres.js and PGlite hand binary columns back as Uint8Array/Buffer. */
+const bytea = customType<{ data: Uint8Array, driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+})
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+
+export interface PlanSection {
+  title: string
+  description: string
+  order: number
+}
+
+export const GENERATION_STATUSES = ['planned', 'generating', 'completed', 'failed'] as const
+export type GenerationStatus = typeof GENERATION_STATUSES[number]
+
+export const ARTIFACT_KINDS = ['md', 'hwpx'] as const
+export type ArtifactKind = typeof ARTIFACT_KINDS[number]
+
+export const AI_PURPOSES = ['plan', 'generate'] as const
+export type AiPurpose = typeof AI_PURPOSES[number]
+
+export const templates = pgTable('templates', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  ownerId: text('owner_id'),
+  name: varchar('name', { length: 100 }).notNull(),
+  description: text('description').notNull().default(''),
+  promptSystem: text('prompt_system').notNull(),
+  isDefault: boolean('is_default').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt()
+}, (table) => [
+  index('templates_owner_id_idx').on(table.ownerId),
+  uniqueIndex('templates_single_default_idx').on(table.isDefault).where(sql`${table.isDefault}`)
+])
+
+export const topics = pgTable('topics', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  userId: text('user_id').notNull(),
+  topic: varchar('topic', { length: 200 }).notNull(),
+  templateId: integer('template_id').references(() => templates.id, { onDelete: 'set null' }),
+  plan: text('plan'),
+  planSections: jsonb('plan_sections').$type<PlanSection[]>(),
+  status: text('status', { enum: GENERATION_STATUSES }).notNull().default('planned'),
+  generationStartedAt: timestamp('generation_started_at', { withTimezone: true }),
+  generationCompletedAt: timestamp('generation_completed_at', { withTimezone: true }),
+  generationError: text('generation_error'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt()
+}, (table) => [
+  index('topics_user_id_created_at_idx').on(table.userId, table.createdAt.desc(), table.id.desc()),
+  index('topics_template_id_idx').on(table.templateId),
+  index('topics_generating_idx').on(table.status).where(sql`${table.status} = 'generating'`),
+  check('topics_status_check', sql`${table.status} in ('planned', 'generating', 'completed', 'failed')`)
+])
+
+export const artifacts = pgTable('artifacts', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  topicId: integer('topic_id').notNull().references(() => topics.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ARTIFACT_KINDS }).notNull(),
+  version: integer('version').notNull(),
+  filename: text('filename').notNull(),
+  content: bytea('content').notNull(),
+  size: integer('size').notNull(),
+  sha256: varchar('sha256', { length: 64 }).notNull(),
+  createdAt: createdAt()
+}, (table) => [
+  uniqueIndex('artifacts_topic_kind_version_idx').on(table.topicId, table.kind, table.version),
+  check('artifacts_kind_check', sql`${table.kind} in ('md', 'hwpx')`)
+])
+
+export const aiUsage = pgTable('ai_usage', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  topicId: integer('topic_id').notNull().references(() => topics.id, { onDelete: 'cascade' }),
+  purpose: text('purpose', { enum: AI_PURPOSES }).notNull(),
+  model: text('model').notNull(),
+  inputTokens: integer('input_tokens').notNull(),
+  outputTokens: integer('output_tokens').notNull(),
+  latencyMs: integer('latency_ms').notNull(),
+  createdAt: createdAt()
+}, (table) => [
+  index('ai_usage_topic_id_idx').on(table.topicId),
+  check('ai_usage_purpose_check', sql`${table.purpose} in ('plan', 'generate')`)
+])
+
+export type TemplateRow = typeof templates.$inferSelect
+export type TopicRow = typeof topics.$inferSelect
+export type ArtifactRow = typeof artifacts.$inferSelect

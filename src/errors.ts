@@ -1,0 +1,33 @@
+export const ERROR_STATUS = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+/**
+ * An error whose message is safe to show to the client. Anything else that escapes a
+ * handler is reported as INTERNAL_ERROR with a generic message.
+ */
+export class AppError extends Error {
+  override name = 'AppError'
+  readonly statusCode: number
+
+  constructor (
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { details?: unknown, hint?: string } = {}
+  ) {
+    super(message)
+    this.statusCode = ERROR_STATUS[code]
+  }
+}
+
+export const notFound = (message: string) => new AppError('NOT_FOUND', message)
+export const conflict = (message: string) => new AppError('CONFLICT', message)

@@ -1,0 +1,65 @@
+import t from 'tap'
+import { bearer, buildTestApp } from '../support/app.js'
+import { createTestDatabase } from '../support/database.js'
+
+t.test('error envelope for the ways a request can be malformed', async (t) => {
+  const app = await buildTestApp(t, { env: { BODY_LIMIT_BYTES: '2048' } })
+  const headers = bearer('alice')
+  const cases: Array<{ name: string, payload: string, contentType?: string, status: number, code: string }> = [
+    { name: 'malformed JSON', payload: '{"name":', contentType: 'application/json', status: 400, code: 'VALIDATION_ERROR' },
+    { name: 'wrong content type', payload: 'name=x', contentType: 'application/x-www-form-urlencoded', status: 400, code: 'VALIDATION_ERROR' },
+    { name: 'text/plain', payload: 'hello', contentType: 'text/plain', status: 400, code: 'VALIDATION_ERROR' },
+    { name: 'empty JSON body', payload: '', contentType: 'application/json', status: 400, code: 'VALIDATION_ERROR' },
+    { name: 'number for a string', payload: JSON.stringify({ name: 5, prompt_system: 'p' }), contentType: 'application/json', status: 400, code: 'VALIDATION_ERROR' },
+    { name: 'array for a string', payload: JSON.stringify({ name: ['a'], prompt_system: 'p' }), contentType: 'application/json', status: 400, code: 'VALIDATION_ERROR' },
+    { name: 'too large', payload: JSON.stringify({ name: 'x', prompt_system: 'p'.repeat(4000) }), contentType: 'application/json', status: 413, code: 'PAYLOAD_TOO_LARGE' }
+  ]
+  for (const c of cases) {
+    const res = await app.inject({
+      method: 'POST', url: '/api/templates', payload: c.payload, headers: { ...headers, 'content-type': c.contentType }
+    })
+    t.equal(res.statusCode, c.status, c.name)
+    const body = res.json()
+    t.equal(body.success, false, c.name)
+    t.equal(body.error.code, c.code, c.name)
+    t.type(body.error.message, 'string', c.name)
+    t.equal(body.meta.requestId, res.headers['x-request-id'], c.name)
+  }
+})
+
+t.test('a strict type error says which field is wrong', async (t) => {
+  const app = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/api/templates', headers: bearer('alice'), payload: { name: 5, prompt_system: 'p' } })
+  t.equal(res.statusCode, 400)
+  t.match(res.json().error.message, /^name must be string/)
+})
+
+t.test('unknown routes answer NOT_FOUND in the envelope', async (t) => {
+  const app = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/no/such/route?x=1' })
+  t.equal(res.statusCode, 404)
+  t.match(res.json(), { success: false, error: { code: 'NOT_FOUND', message: 'Route GET /no/such/route not found' } })
+})
+
+t.test('request ids: an incoming safe id is echoed, an unsafe one replaced', async (t) => {
+  const app = await buildTestApp(t)
+  const kept = await app.inject({ method: 'GET', url: '/nope', headers: { 'x-request-id': 'client-abc.123' } })
+  t.equal(kept.headers['x-request-id'], 'client-abc.123')
+  t.equal(kept.json().meta.requestId, 'client-abc.123')
+  const replaced = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'bad id\nwith newline' } })
+  t.not(replaced.headers['x-request-id'], 'bad id\nwith newline')
+  t.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/)
+})
+
+t.test('an internal fault becomes INTERNAL_ERROR without leaking details', async (t) => {
+  const database = await createTestDatabase()
+  const app = await buildTestApp(t, { database })
+  await database.close()
+  const res = await app.inject({ method: 'GET', url: '/api/templates', headers: bearer('alice') })
+  t.equal(res.statusCode, 500)
+  const body = res.json()
+  t.same(Object.keys(body.error), ['code', 'message'])
+  t.equal(body.error.code, 'INTERNAL_ERROR')
+  t.equal(body.error.message, 'An internal error occurred')
+  t.notMatch(res.body, /at |closed|stack|\.ts/)
+})

@@ -1,0 +1,28 @@
+import t from 'tap'
+import { buildTestApp } from '../support/app.js'
+import { createTestDatabase, testDriverName } from '../support/database.js'
+
+t.test('GET /health answers without a token', async (t) => {
+  const app = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/health' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ok' })
+  t.match(res.headers['x-request-id'], /^[0-9a-f-]{36}$/)
+})
+
+t.test('GET /ready reports the database driver', async (t) => {
+  const app = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ready', database: testDriverName })
+})
+
+t.test('GET /ready answers 503 in our envelope when the database is gone', async (t) => {
+  const database = await createTestDatabase()
+  const app = await buildTestApp(t, { database })
+  t.teardown(() => database.close())
+  await database.close()
+  const res = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(res.statusCode, 503)
+  t.match(res.json(), { success: false, error: { code: 'SERVICE_UNAVAILABLE' }, meta: { requestId: String } })
+})

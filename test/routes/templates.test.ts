@@ -1,0 +1,81 @@
+import t from 'tap'
+import { bearer, buildTestApp } from '../support/app.js'
+
+t.test('templates: shared default, own ones, isolation between users', async (t) => {
+  const app = await buildTestApp(t)
+  const alice = bearer('alice')
+  const bob = bearer('bob')
+
+  const initial = await app.inject({ method: 'GET', url: '/api/templates', headers: alice })
+  t.equal(initial.statusCode, 200)
+  const [defaultTemplate] = initial.json().data
+  t.match(defaultTemplate, { is_default: true, scope: 'shared', name: String })
+  for (const heading of ['요약', '배경 및 목적', '주요 내용', '결론 및 제언']) {
+    t.match(defaultTemplate.prompt_system, heading, `default guide mentions ${heading}`)
+  }
+
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/templates',
+    headers: alice,
+    payload: { name: '  시장 분석  ', description: '경쟁 구도 중심', prompt_system: '시장 분석 보고서를 작성하라' }
+  })
+  t.equal(created.statusCode, 201)
+  const mine = created.json().data
+  t.match(mine, { name: '시장 분석', description: '경쟁 구도 중심', scope: 'own', is_default: false })
+  t.match(mine.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+
+  const aliceList = (await app.inject({ method: 'GET', url: '/api/templates', headers: alice })).json().data
+  t.same(aliceList.map((x: { id: number }) => x.id), [defaultTemplate.id, mine.id])
+  const bobList = (await app.inject({ method: 'GET', url: '/api/templates', headers: bob })).json().data
+  t.same(bobList.map((x: { id: number }) => x.id), [defaultTemplate.id], 'bob does not see alice\'s template')
+
+  t.equal((await app.inject({ method: 'GET', url: `/api/templates/${mine.id}`, headers: alice })).statusCode, 200)
+  const hidden = await app.inject({ method: 'GET', url: `/api/templates/${mine.id}`, headers: bob })
+  const missing = await app.inject({ method: 'GET', url: '/api/templates/99999', headers: bob })
+  t.equal(hidden.statusCode, 404)
+  t.equal(missing.statusCode, 404)
+  t.equal(hidden.json().error.code, 'NOT_FOUND')
+  t.equal(hidden.json().error.message.replace(String(mine.id), 'N'), missing.json().error.message.replace('99999', 'N'),
+    'another user\'s template looks exactly like a missing one')
+
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/templates/${mine.id}`, headers: bob })).statusCode, 404)
+  const shared = await app.inject({ method: 'DELETE', url: `/api/templates/${defaultTemplate.id}`, headers: alice })
+  t.equal(shared.statusCode, 409)
+  t.equal(shared.json().error.code, 'CONFLICT')
+  const deleted = await app.inject({ method: 'DELETE', url: `/api/templates/${mine.id}`, headers: alice })
+  t.same(deleted.json(), { success: true, data: { id: mine.id, deleted: true } })
+  t.equal((await app.inject({ method: 'GET', url: `/api/templates/${mine.id}`, headers: alice })).statusCode, 404)
+})
+
+t.test('POST /api/templates validates its body', async (t) => {
+  const app = await buildTestApp(t)
+  const carol = bearer('carol')
+  const bad = [
+    {},
+    { name: 'x' },
+    { name: '', prompt_system: 'p' },
+    { name: '   ', prompt_system: 'p' },
+    { name: 'x', prompt_system: '' },
+    { name: 'x'.repeat(101), prompt_system: 'p' },
+    { name: 'x', prompt_system: 'p', description: 42 },
+    { name: true, prompt_system: 'p' },
+    { name: 'x', prompt_system: { text: 'p' } }
+  ]
+  for (const payload of bad) {
+    const res = await app.inject({ method: 'POST', url: '/api/templates', headers: carol, payload })
+    t.equal(res.statusCode, 400, JSON.stringify(payload))
+    t.equal(res.json().error.code, 'VALIDATION_ERROR')
+  }
+  const list = (await app.inject({ method: 'GET', url: '/api/templates', headers: carol })).json().data
+  t.equal(list.length, 1, 'nothing was created by bad input')
+})
+
+t.test('template ids in the path must be positive integers', async (t) => {
+  const app = await buildTestApp(t)
+  for (const id of ['abc', '0', '-1', '1.5', '99999999999']) {
+    const res = await app.inject({ method: 'GET', url: `/api/templates/${id}`, headers: bearer('alice') })
+    t.equal(res.statusCode, 400, id)
+    t.equal(res.json().error.code, 'VALIDATION_ERROR', id)
+  }
+})

@@ -1,0 +1,49 @@
+import tap from 'tap'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import type { DatabaseHandle } from '../../src/db/client.js'
+import { signUserToken } from '../../src/auth.js'
+import { createTestDatabase } from './database.js'
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!'
+
+interface TestContext {
+  teardown: (fn: () => unknown) => void
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>
+  /** A database of the test's own (to close it, or to share it between app instances). */
+  database?: DatabaseHandle
+}
+
+export function testConfig (env: Record<string, string> = {}) {
+  return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-test-data', ...env })
+}
+
+let fileDatabase: Promise<DatabaseHandle> | undefined
+
+/**
+ * Starting a database (PGlite above all) costs seconds, so the tests of one file share one;
+ * they keep out of each other's way by using their own user ids.
+ */
+export function sharedTestDatabase (): Promise<DatabaseHandle> {
+  if (!fileDatabase) {
+    fileDatabase = createTestDatabase()
+    tap.teardown(async () => { await (await fileDatabase!).close() })
+  }
+  return fileDatabase
+}
+
+/** The real application through buildApp. */
+export async function buildTestApp (t: TestContext, options: TestAppOptions = {}) {
+  const database = options.database ?? await sharedTestDatabase()
+  const app = await buildApp({ config: testConfig(options.env), database })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
+
+export function bearer (userId: string, secret = TEST_JWT_SECRET) {
+  return { authorization: `Bearer ${signUserToken(secret, userId)}` }
+}
