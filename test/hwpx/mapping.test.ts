@@ -1,0 +1,273 @@
+// How each Markdown construct comes out in section0.xml / header.xml.
+import t from 'tap'
+import { markdownToHwpx } from '../../src/hwpx/index.js'
+import {
+  childElements,
+  findAll,
+  packageViolations,
+  paragraphs,
+  parseXml,
+  sectionText,
+  text,
+  unzipHwpx,
+  type XmlElement
+} from './helpers.js'
+
+async function convert (markdown: string): Promise<{ header: XmlElement, section: XmlElement, paras: ReturnType<typeof paragraphs> }> {
+  const pkg = await unzipHwpx(await markdownToHwpx(markdown, { title: 't' }))
+  const violations = packageViolations(pkg)
+  if (violations.length > 0) throw new Error(violations.join('\n'))
+  const section = parseXml(text(pkg, 'Contents/section0.xml'))
+  return { header: parseXml(text(pkg, 'Contents/header.xml')), section, paras: paragraphs(section) }
+}
+
+function byId (header: XmlElement, name: string, id: string): XmlElement {
+  const element = findAll(header, name).find((candidate) => candidate.attributes.id === id)
+  if (element === undefined) throw new Error(`no ${name} ${id}`)
+  return element
+}
+
+function looks (header: XmlElement, charPrId: string): { bold: boolean, italic: boolean, underline: boolean, strike: boolean, font: string, height: number, color: string, shade: string } {
+  const charPr = byId(header, 'hh:charPr', charPrId)
+  const hangulFont = childElements(charPr, 'hh:fontRef')[0]?.attributes.hangul ?? ''
+  const face = findAll(header, 'hh:fontface').find((fontface) => fontface.attributes.lang === 'HANGUL') as XmlElement
+  return {
+    bold: childElements(charPr, 'hh:bold').length === 1,
+    italic: childElements(charPr, 'hh:italic').length === 1,
+    underline: childElements(charPr, 'hh:underline')[0]?.attributes.type === 'BOTTOM',
+    strike: childElements(charPr, 'hh:strikeout')[0]?.attributes.shape === 'SOLID',
+    font: byId(face, 'hh:font', hangulFont).attributes.face ?? '',
+    height: Number(charPr.attributes.height),
+    color: charPr.attributes.textColor ?? '',
+    shade: charPr.attributes.shadeColor ?? ''
+  }
+}
+
+/** The paraPr's HWPUNIT margins (the hp:case branch) and alignment. */
+function layout (header: XmlElement, paraPrId: string): { align: string, left: number, intent: number, heading: Record<string, string>, borderFill: string } {
+  const paraPr = byId(header, 'hh:paraPr', paraPrId)
+  const margin = findAll(childElements(paraPr, 'hp:switch')[0] as XmlElement, 'hh:margin')[0] as XmlElement
+  const value = (name: string): number => Number(childElements(margin, name)[0]?.attributes.value)
+  return {
+    align: childElements(paraPr, 'hh:align')[0]?.attributes.horizontal ?? '',
+    left: value('hc:left'),
+    intent: value('hc:intent'),
+    heading: childElements(paraPr, 'hh:heading')[0]?.attributes ?? {},
+    borderFill: childElements(paraPr, 'hh:border')[0]?.attributes.borderFillIDRef ?? ''
+  }
+}
+
+t.test('# is a centred, large, bold title', async (t) => {
+  const { header, paras } = await convert('# 보고서 제목')
+  const title = paras[0]
+  t.equal(title?.text, '보고서 제목')
+  t.equal(title?.styleIDRef, '0')
+  t.equal(layout(header, title?.paraPrIDRef ?? '').align, 'CENTER')
+  t.match(looks(header, title?.runs[0]?.charPrIDRef ?? ''), { bold: true, height: 2000 })
+})
+
+t.test('## to ###### are 개요 1–5 outline paragraphs with their own styles', async (t) => {
+  const { header, paras } = await convert('## 가\n\n### 나\n\n#### 다\n\n##### 라\n\n###### 마')
+  const heights: number[] = []
+  paras.forEach((paragraph, level) => {
+    const style = byId(header, 'hh:style', paragraph.styleIDRef)
+    t.equal(style.attributes.name, `개요 ${level + 1}`)
+    t.equal(style.attributes.paraPrIDRef, paragraph.paraPrIDRef, 'paragraph uses the style\'s own paraPr')
+    t.same(layout(header, paragraph.paraPrIDRef).heading, { type: 'OUTLINE', idRef: '0', level: String(level) })
+    const look = looks(header, paragraph.runs[0]?.charPrIDRef ?? '')
+    t.ok(look.bold, 'bold')
+    heights.push(look.height)
+  })
+  t.same(heights, [...heights].sort((a, b) => b - a), 'sizes shrink with depth')
+  t.ok((heights[0] ?? 0) > 1000, 'larger than body text')
+})
+
+t.test('styles include 바탕글, 본문 and 개요 1–3', async (t) => {
+  const { header } = await convert('x')
+  const names = findAll(header, 'hh:style').map((style) => style.attributes.name)
+  for (const name of ['바탕글', '본문', '개요 1', '개요 2', '개요 3']) t.ok(names.includes(name), name)
+})
+
+t.test('the outline numbering has no formats, so Hancom adds no heading numbers', async (t) => {
+  const { header, section } = await convert('## 1. 서론')
+  const outline = byId(header, 'hh:numbering', findAll(section, 'hp:secPr')[0]?.attributes.outlineShapeIDRef ?? '')
+  const heads = childElements(outline, 'hh:paraHead')
+  t.ok(heads.length >= 5)
+  t.ok(heads.every((head) => head.children.length === 0), 'every level format is empty')
+})
+
+t.test('paragraphs use 본문; emphasis maps to charPr entries', async (t) => {
+  const { header, paras } = await convert('평문 **굵게** *기울임* ***둘다*** ~~취소~~ `코드` **굵은 `굵은코드`**')
+  const body = paras[0]
+  t.equal(body?.styleIDRef, '1')
+  const runs = Object.fromEntries((body?.runs ?? []).map((run) => [run.text.trim(), looks(header, run.charPrIDRef)]))
+  t.match(runs['평문'], { bold: false, italic: false, strike: false, font: '함초롬바탕', height: 1000 })
+  t.match(runs['굵게'], { bold: true, italic: false })
+  t.match(runs['기울임'], { bold: false, italic: true })
+  t.match(runs['둘다'], { bold: true, italic: true })
+  t.match(runs['취소'], { strike: true, bold: false })
+  t.match(runs['코드'], { font: '굴림체', bold: false })
+  t.not(runs['코드']?.shade, 'none', 'inline code is shaded')
+  t.match(runs['굵은코드'], { font: '굴림체', bold: true })
+  t.equal(body?.text, '평문 굵게 기울임 둘다 취소 코드 굵은 굵은코드')
+})
+
+t.test('the header always defines body, bold, italic, underline, strike and code looks', async (t) => {
+  const { header } = await convert('plain')
+  const all = findAll(header, 'hh:charPr').map((charPr) => looks(header, charPr.attributes.id ?? ''))
+  t.ok(all.some((look) => look.bold && !look.italic && look.height === 1000), 'bold')
+  t.ok(all.some((look) => look.italic && !look.bold), 'italic')
+  t.ok(all.some((look) => look.underline), 'underline')
+  t.ok(all.some((look) => look.strike), 'strike')
+  t.ok(all.some((look) => look.font === '굴림체'), 'code')
+})
+
+t.test('a soft line break is a space, a hard one an hp:lineBreak inside hp:t', async (t) => {
+  const { section, paras } = await convert('첫 줄\n둘째 줄  \n셋째 줄\\\n넷째 줄')
+  t.equal(paras[0]?.text, '첫 줄 둘째 줄\n셋째 줄\n넷째 줄')
+  const breaks = findAll(section, 'hp:lineBreak')
+  t.equal(breaks.length, 2)
+  t.ok(findAll(section, 'hp:t').some((element) => childElements(element, 'hp:lineBreak').length === 2))
+})
+
+t.test('links keep their text and their address', async (t) => {
+  const { paras } = await convert([
+    '[환경부](https://me.go.kr) 참조',
+    '<https://law.go.kr> 와 www.example.com 과 a@b.kr',
+    '[가이드][g]\n\n[g]: https://x.kr/g.pdf',
+    '[빈 링크]()'
+  ].join('\n\n'))
+  t.equal(paras[0]?.text, '환경부 (https://me.go.kr) 참조')
+  t.equal(paras[1]?.text, 'https://law.go.kr 와 www.example.com 과 a@b.kr', 'autolinks are not repeated')
+  t.equal(paras[2]?.text, '가이드 (https://x.kr/g.pdf)')
+  t.equal(paras[3]?.text, '빈 링크')
+})
+
+t.test('bullet lists nest with their own markers and growing indents', async (t) => {
+  const { header, paras } = await convert('- 하나\n  - 둘\n    - 셋\n      - 넷\n- 다섯')
+  t.same(paras.map((paragraph) => paragraph.text), ['• 하나', '○ 둘', '- 셋', '• 넷', '• 다섯'])
+  const columns = paras.map((paragraph) => {
+    const { left, intent } = layout(header, paragraph.paraPrIDRef)
+    t.ok(intent < 0, 'hanging indent')
+    return left - intent
+  })
+  t.ok((columns[0] ?? 0) < (columns[1] ?? 0) && (columns[1] ?? 0) < (columns[2] ?? 0) && (columns[2] ?? 0) < (columns[3] ?? 0), `text columns ${columns.join()}`)
+  t.equal(columns[4], columns[0])
+})
+
+t.test('ordered lists keep their numbers and nest', async (t) => {
+  const { paras } = await convert('3. 셋\n4. 넷\n   1. 하위\n   2. 하위2\n      1. 더 하위\n5. 다섯')
+  t.same(paras.map((paragraph) => paragraph.text), ['3. 셋', '4. 넷', '1) 하위', '2) 하위2', '(1) 더 하위', '5. 다섯'])
+})
+
+t.test('task list items show check boxes', async (t) => {
+  const { paras } = await convert('- [ ] 할 일\n- [x] 끝난 일\n\n1. [x] 번호 있는 일')
+  t.same(paras.map((paragraph) => paragraph.text), ['☐ 할 일', '☑ 끝난 일', '1. ☑ 번호 있는 일'])
+})
+
+t.test('list items with several blocks keep them under the item', async (t) => {
+  const { header, paras } = await convert('- 첫 문단\n\n  둘째 문단\n\n  > 인용\n- 다음')
+  t.same(paras.map((paragraph) => paragraph.text), ['• 첫 문단', '둘째 문단', '인용', '• 다음'])
+  const itemColumn = layout(header, paras[0]?.paraPrIDRef ?? '')
+  const continuation = layout(header, paras[1]?.paraPrIDRef ?? '')
+  t.equal(continuation.left, itemColumn.left - itemColumn.intent, 'continuation aligns with the item text')
+})
+
+t.test('tables: real hp:tbl, bold shaded header, GFM alignment, page-wide columns', async (t) => {
+  const { header, section } = await convert('| 왼쪽 | 가운데 | 오른쪽 | 없음 |\n|:--|:-:|--:|---|\n| a | b | c | d |\n| 짧은 행 |')
+  const table = findAll(section, 'hp:tbl')[0] as XmlElement
+  t.match(table.attributes, { rowCnt: '3', colCnt: '4', repeatHeader: '1' })
+  const rows = childElements(table, 'hp:tr')
+  const cellParagraph = (cell: XmlElement): XmlElement => childElements(childElements(cell, 'hp:subList')[0] as XmlElement, 'hp:p')[0] as XmlElement
+  const headerCells = childElements(rows[0] as XmlElement, 'hp:tc')
+  for (const cell of headerCells) {
+    t.equal(cell.attributes.header, '1')
+    const fill = byId(header, 'hh:borderFill', cell.attributes.borderFillIDRef ?? '')
+    t.equal(findAll(fill, 'hc:winBrush').length, 1, 'header cells are shaded')
+    t.ok(looks(header, childElements(cellParagraph(cell), 'hp:run')[0]?.attributes.charPrIDRef ?? '').bold, 'header text is bold')
+  }
+  const bodyCells = childElements(rows[1] as XmlElement, 'hp:tc')
+  t.same(bodyCells.map((cell) => layout(header, cellParagraph(cell).attributes.paraPrIDRef ?? '').align), ['LEFT', 'CENTER', 'RIGHT', 'LEFT'])
+  t.equal(layout(header, cellParagraph(headerCells[3] as XmlElement).attributes.paraPrIDRef ?? '').align, 'CENTER', 'unaligned header is centred')
+  for (const cell of bodyCells) {
+    t.equal(cell.attributes.header, '0')
+    t.ok(!looks(header, childElements(cellParagraph(cell), 'hp:run')[0]?.attributes.charPrIDRef ?? '').bold)
+    const fill = byId(header, 'hh:borderFill', cell.attributes.borderFillIDRef ?? '')
+    t.equal(childElements(fill, 'hh:leftBorder')[0]?.attributes.type, 'SOLID', 'grid lines')
+  }
+  t.equal(childElements(rows[2] as XmlElement, 'hp:tc').length, 4, 'a short row is padded with empty cells')
+  t.equal(childElements(table, 'hp:sz')[0]?.attributes.width, '41954', 'text width minus the table\'s outer margins')
+})
+
+t.test('column widths follow the content', async (t) => {
+  const { section } = await convert('| 번호 | 설명 |\n|---|---|\n| 1 | ' + '아주 긴 설명 문장이 이어진다. '.repeat(12) + '|')
+  const widths = findAll(section, 'hp:cellSz').slice(0, 2).map((size) => Number(size.attributes.width))
+  t.ok((widths[1] ?? 0) > 3 * (widths[0] ?? 0), `widths ${widths.join()}`)
+})
+
+t.test('fenced code is a shaded box of monospace lines with whitespace kept', async (t) => {
+  const { header, section } = await convert('```ts\nconst a = 1\n\n  indented\n\ttabbed\n```')
+  const table = findAll(section, 'hp:tbl')[0] as XmlElement
+  t.match(table.attributes, { rowCnt: '1', colCnt: '1' })
+  const fill = byId(header, 'hh:borderFill', table.attributes.borderFillIDRef ?? '')
+  t.equal(findAll(fill, 'hc:winBrush').length, 1, 'shaded')
+  const lines = findAll(table, 'hp:p')
+  t.same(lines.map((line) => sectionText({ name: 'x', attributes: {}, children: [line] }).replace(/\n$/, '')), ['const a = 1', '', '  indented', '    tabbed'])
+  for (const line of lines) {
+    const run = childElements(line, 'hp:run')[0] as XmlElement
+    t.equal(looks(header, run.attributes.charPrIDRef ?? '').font, '굴림체')
+  }
+})
+
+t.test('block quotes are indented and set apart, nesting deeper', async (t) => {
+  const { header, paras } = await convert('> 인용\n>\n> > 중첩 인용\n\n본문')
+  const [quote, nested, body] = paras
+  t.equal(layout(header, quote?.paraPrIDRef ?? '').left, 2000)
+  t.equal(layout(header, nested?.paraPrIDRef ?? '').left, 4000)
+  t.equal(layout(header, body?.paraPrIDRef ?? '').left, 0)
+  t.not(looks(header, quote?.runs[0]?.charPrIDRef ?? '').color, '#000000')
+})
+
+t.test('a horizontal rule is a paragraph with a bottom border', async (t) => {
+  const { header, paras } = await convert('위\n\n---\n\n아래')
+  const rule = paras[1]
+  t.equal(rule?.text, '')
+  const fill = byId(header, 'hh:borderFill', layout(header, rule?.paraPrIDRef ?? '').borderFill)
+  t.equal(childElements(fill, 'hh:bottomBorder')[0]?.attributes.type, 'SOLID')
+  t.equal(childElements(fill, 'hh:topBorder')[0]?.attributes.type, 'NONE')
+})
+
+t.test('images become their alt text and address', async (t) => {
+  const { paras } = await convert('![충전기 추이](https://x.kr/a.png) ![](b.png)')
+  t.equal(paras[0]?.text, '[이미지: 충전기 추이] (https://x.kr/a.png) [이미지] (b.png)')
+})
+
+t.test('HTML falls back to its source text; <br> is a line break', async (t) => {
+  const { paras } = await convert('<div align="center">\n가운데\n</div>\n\n앞<br>뒤 <span>x</span>\n\n<!-- 메모 -->')
+  t.equal(paras[0]?.text, '<div align="center">\n가운데\n</div>')
+  t.equal(paras[1]?.text, '앞\n뒤 <span>x</span>')
+  t.equal(paras[2]?.text, '<!-- 메모 -->')
+})
+
+t.test('footnotes keep their labels at the reference and the note', async (t) => {
+  const { paras } = await convert('본문[^src]\n\n[^src]: 출처 설명')
+  t.equal(paras[0]?.text, '본문[src]')
+  t.equal(paras[1]?.text, '[src] 출처 설명')
+})
+
+t.test('markup characters are escaped and come back unchanged', async (t) => {
+  const { paras } = await convert('A &amp; B < C > D "q" \'a\' & &lt;')
+  t.equal(paras[0]?.text, 'A & B < C > D "q" \'a\' & <')
+})
+
+t.test('characters XML cannot hold are dropped, everything else kept', async (t) => {
+  const { paras } = await convert('가\u0001나\u0008다\u000B라\u001F마\uFFFE바\uD800사\uDC00아 🚗 電 \u00A0끝')
+  t.equal(paras[0]?.text, '가나다라마바사아 🚗 電 \u00A0끝')
+})
+
+t.test('a heading inside a list or quote is still an outline heading', async (t) => {
+  const { header, paras } = await convert('> ## 인용 속 제목\n\n- ### 목록 속 제목')
+  t.equal(layout(header, paras[0]?.paraPrIDRef ?? '').heading.type, 'OUTLINE')
+  t.equal(paras[1]?.text, '• ')
+  t.equal(layout(header, paras[2]?.paraPrIDRef ?? '').heading.level, '1')
+})
