@@ -6,6 +6,8 @@ import authPlugin from '../plugins/auth.js'
 import configPlugin from '../plugins/config.js'
 import databasePlugin from '../plugins/database.js'
 import errorsPlugin from '../plugins/errors.js'
+import llmPlugin from '../plugins/llm.js'
+import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
 import validationPlugin from '../plugins/validation.js'
 import apiRoutes from '../routes/api/index.js'
@@ -49,6 +51,8 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(requestIdPlugin)
   await app.register(databasePlugin, { handle: database })
   await app.register(authPlugin)
+  await app.register(rateLimitPlugin)
+  await app.register(llmPlugin)
 
   await app.register(healthRoutes)
   await app.register(apiRoutes, { prefix: '/api' })

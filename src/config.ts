@@ -25,6 +25,8 @@ const EnvSchema = Type.Object({
   REPORT_MAX_TOKENS: Type.Integer({ minimum: 1024, maximum: 64000 }),
   REPORT_LLM_TIMEOUT_MS: PositiveMs,
   REPORT_LLM_MAX_RETRIES: Type.Integer({ minimum: 0, maximum: 10 }),
+  REPORT_LLM_RETRY_BASE_MS: Type.Integer({ minimum: 0 }),
+  OFFLINE_PIECE_DELAY_MS: Type.Integer({ minimum: 0 }),
   PLAN_RATE_LIMIT_MAX: Type.Integer({ minimum: 1 }),
   PLAN_RATE_LIMIT_WINDOW_MS: PositiveMs,
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
@@ -53,6 +55,8 @@ export const ENV_DEFAULTS = {
   REPORT_MAX_TOKENS: 8000,
   REPORT_LLM_TIMEOUT_MS: 300_000,
   REPORT_LLM_MAX_RETRIES: 3,
+  REPORT_LLM_RETRY_BASE_MS: 1000,
+  OFFLINE_PIECE_DELAY_MS: 150,
   PLAN_RATE_LIMIT_MAX: 10,
   PLAN_RATE_LIMIT_WINDOW_MS: 60_000,
   TRUST_PROXY: 'false',
@@ -84,7 +88,10 @@ export interface Config {
     reportMaxTokens: number
     reportTimeoutMs: number
     reportMaxRetries: number
+    reportRetryBaseMs: number
   }
+  /** Pause between the pieces of an offline draft, so its progress is visible. */
+  offlinePieceDelayMs: number
   planRateLimit: { max: number, windowMs: number }
   /** Absent means a random per-process secret: tokens die with the process. */
   jwtSecret?: string
@@ -156,8 +163,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       planMaxTokens: e.PLAN_MAX_TOKENS,
       reportMaxTokens: e.REPORT_MAX_TOKENS,
       reportTimeoutMs: e.REPORT_LLM_TIMEOUT_MS,
-      reportMaxRetries: e.REPORT_LLM_MAX_RETRIES
+      reportMaxRetries: e.REPORT_LLM_MAX_RETRIES,
+      reportRetryBaseMs: e.REPORT_LLM_RETRY_BASE_MS
     },
+    offlinePieceDelayMs: e.OFFLINE_PIECE_DELAY_MS,
     planRateLimit: { max: e.PLAN_RATE_LIMIT_MAX, windowMs: e.PLAN_RATE_LIMIT_WINDOW_MS },
     jwtSecret: e.JWT_SECRET,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

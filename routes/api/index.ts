@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import planRoutes from './plan.js'
 import templateRoutes from './templates.js'
 import topicRoutes from './topics.js'
 
@@ -7,4 +8,5 @@ export default async function api (app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate)
   await app.register(templateRoutes)
   await app.register(topicRoutes)
+  await app.register(planRoutes)
 }

@@ -1,0 +1,40 @@
+import Anthropic from '@anthropic-ai/sdk'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { AnthropicProvider } from '../src/llm/anthropic.js'
+import { OfflineProvider } from '../src/llm/offline.js'
+import type { LlmProvider } from '../src/llm/provider.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one configured Anthropic SDK client, or null when running offline. */
+    claude: Anthropic | null
+    llm: LlmProvider
+  }
+}
+
+export default fp(async function llm (app: FastifyInstance) {
+  const { anthropic } = app.config
+  if (!anthropic.apiKey) {
+    app.log.warn('ANTHROPIC_API_KEY is not set: plans come from templates and reports are offline drafts')
+    app.decorate('claude', null)
+    app.decorate('llm', new OfflineProvider({ pieceDelayMs: app.config.offlinePieceDelayMs }))
+    return
+  }
+  const client = new Anthropic({
+    apiKey: anthropic.apiKey,
+    baseURL: anthropic.baseURL,
+    maxRetries: 0,
+    timeout: anthropic.reportTimeoutMs
+  })
+  app.decorate('claude', client)
+  app.decorate('llm', new AnthropicProvider(client, {
+    planModel: anthropic.planModel,
+    reportModel: anthropic.reportModel,
+    planMaxTokens: anthropic.planMaxTokens,
+    reportMaxTokens: anthropic.reportMaxTokens,
+    reportTimeoutMs: anthropic.reportTimeoutMs,
+    reportMaxRetries: anthropic.reportMaxRetries,
+    retryBaseMs: anthropic.reportRetryBaseMs
+  }))
+}, { name: 'llm', dependencies: ['config'] })

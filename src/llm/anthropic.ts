@@ -1,0 +1,110 @@
+import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
+import { Value } from '@sinclair/typebox/value'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  InvalidModelOutputError, OutlineSchema, type LlmProvider, type LlmUsage, type Outline, type PlanInput, type ReportInput
+} from './provider.js'
+
+export interface AnthropicProviderOptions {
+  planModel: string
+  reportModel: string
+  planMaxTokens: number
+  reportMaxTokens: number
+  reportTimeoutMs: number
+  reportMaxRetries: number
+  /** First backoff delay; doubles on each retry. */
+  retryBaseMs?: number
+}
+
+const OUTLINE_TOOL = 'submit_report_outline'
+
+const PLANNER_INSTRUCTIONS = `당신은 보고서 기획자입니다. 사용자가 준 주제로 보고서의 목차를 순서대로 설계합니다.
+단계적으로 생각하십시오: (1) 주제의 범위와 독자를 정하고, (2) 아래 작성 가이드의 구조를 따르며, (3) 각 섹션이 앞 섹션에 이어지도록 순서를 정하고, (4) 섹션마다 다룰 내용과 핵심 포인트를 정합니다.
+결과는 반드시 ${OUTLINE_TOOL} 도구로만 제출합니다. 섹션 제목에는 번호를 붙이지 않습니다. 모든 텍스트는 한국어로 간결하게 씁니다.
+
+[작성 가이드]
+`
+
+const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529])
+const RETRYABLE_ERROR_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error'])
+
+/** 429, 5xx, "overloaded" (also when it arrives as an error event inside a stream) and lost connections. */
+export function isRetryable (error: unknown): boolean {
+  if (error instanceof APIUserAbortError) return false
+  if (error instanceof APIConnectionError) return true
+  if (error instanceof APIError) {
+    if (error.status !== undefined && RETRYABLE_STATUS.has(error.status)) return true
+    const type = (error.error as { error?: { type?: string } } | undefined)?.error?.type
+    return type !== undefined && RETRYABLE_ERROR_TYPES.has(type)
+  }
+  return false
+}
+
+function usageOf (model: string, usage: Anthropic.Usage, startedAt: number): LlmUsage {
+  return {
+    model,
+    inputTokens: usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0),
+    outputTokens: usage.output_tokens,
+    latencyMs: Math.round(performance.now() - startedAt)
+  }
+}
+
+export class AnthropicProvider implements LlmProvider {
+  readonly kind = 'anthropic' as const
+
+  constructor (readonly client: Anthropic, private readonly options: AnthropicProviderOptions) {}
+
+  async planOutline (input: PlanInput, signal: AbortSignal): Promise<{ outline: Outline, usage: LlmUsage }> {
+    const startedAt = performance.now()
+    const message = await this.client.messages.create({
+      model: this.options.planModel,
+      max_tokens: this.options.planMaxTokens,
+      // The guide is the same for every topic of a template, so it is the cacheable prefix.
+      system: [{ type: 'text', text: PLANNER_INSTRUCTIONS + input.guide, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: `보고서 주제: ${input.topic}` }],
+      tools: [{
+        name: OUTLINE_TOOL,
+        description: '보고서 목차(제목과 순서대로 정렬된 섹션)를 제출합니다.',
+        input_schema: OutlineSchema as unknown as Anthropic.Tool.InputSchema
+      }],
+      tool_choice: { type: 'tool', name: OUTLINE_TOOL }
+    }, { signal, maxRetries: 0 })
+
+    const toolUse = message.content.find((block) => block.type === 'tool_use' && block.name === OUTLINE_TOOL)
+    if (!toolUse || toolUse.type !== 'tool_use') throw new InvalidModelOutputError('the model did not submit an outline')
+    if (!Value.Check(OutlineSchema, toolUse.input)) {
+      const first = Value.Errors(OutlineSchema, toolUse.input).First()
+      throw new InvalidModelOutputError(`outline does not match the schema: ${first?.path} ${first?.message}`)
+    }
+    return { outline: toolUse.input, usage: usageOf(this.options.planModel, message.usage, startedAt) }
+  }
+
+  async writeReport (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) {
+    const { reportMaxRetries, retryBaseMs = 1000 } = this.options
+    for (let attempt = 0; ; attempt++) {
+      let emitted = false
+      try {
+        return await this.streamOnce(input, (delta) => { emitted = true; onText(delta) }, signal)
+      } catch (error) {
+        // Once text has reached the caller a retry would write the report twice over.
+        if (emitted || attempt >= reportMaxRetries || !isRetryable(error) || signal.aborted) throw error
+        await sleep(retryBaseMs * 2 ** attempt * (0.75 + Math.random() / 2), undefined, { signal })
+      }
+    }
+  }
+
+  private async streamOnce (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) {
+    const startedAt = performance.now()
+    const stream = this.client.messages.stream({
+      model: this.options.reportModel,
+      max_tokens: this.options.reportMaxTokens,
+      system: [{ type: 'text', text: input.system, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: input.user }]
+    }, { signal, maxRetries: 0, timeout: this.options.reportTimeoutMs })
+    stream.on('text', onText)
+    const message = await stream.finalMessage()
+    const markdown = message.content.flatMap((block) => block.type === 'text' ? [block.text] : []).join('')
+    if (!markdown.trim()) throw new InvalidModelOutputError('the model returned an empty report')
+    return { markdown, usage: usageOf(this.options.reportModel, message.usage, startedAt) }
+  }
+}

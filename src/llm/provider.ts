@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { PlanSection } from '../db/schema.js'
+
+export const OutlineSchema = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 200, description: '보고서 제목' }),
+  sections: Type.Array(Type.Object({
+    title: Type.String({ minLength: 1, maxLength: 100, description: '섹션 제목 (번호 없이)' }),
+    description: Type.String({ minLength: 1, maxLength: 500, description: '이 섹션에서 다룰 내용 한두 문장' }),
+    key_points: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 5, description: '핵심 포인트' })
+  }, { additionalProperties: false }), { minItems: 3, maxItems: 10 })
+}, { additionalProperties: false })
+
+/** The ordered outline a planner produces, before it is rendered as the plan Markdown. */
+export type Outline = Static<typeof OutlineSchema>
+
+export interface LlmUsage {
+  model: string
+  inputTokens: number
+  outputTokens: number
+  latencyMs: number
+}
+
+export interface PlanInput {
+  topic: string
+  /** The template's prompt_system: the guide the outline must follow. */
+  guide: string
+}
+
+export interface ReportInput {
+  system: string
+  user: string
+  /** The approved plan in structured form, for providers that write without a model. */
+  title: string
+  sections: PlanSection[]
+}
+
+export interface LlmProvider {
+  readonly kind: 'anthropic' | 'offline'
+  /** Absent when the provider cannot plan; the template-derived outline answers instead. */
+  planOutline?: (input: PlanInput, signal: AbortSignal) => Promise<{ outline: Outline, usage: LlmUsage }>
+  /** Streams the report's Markdown through onText as it is written, and resolves with the whole text. */
+  writeReport: (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) => Promise<{ markdown: string, usage: LlmUsage }>
+}
+
+/** A model answer that is not what was asked for; retrying the same call will not help. */
+export class InvalidModelOutputError extends Error {
+  override name = 'InvalidModelOutputError'
+}
