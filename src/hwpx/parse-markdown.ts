@@ -1,4 +1,4 @@
-import type { Nodes, Root, RootContent } from 'mdast'
+import type { Nodes, Root } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
@@ -71,17 +71,26 @@ function parseChunks (markdown: string): Chunk[] {
 }
 
 function endsInOpenBlock (tree: Root, text: string): boolean {
-  const last = tree.children.at(-1)
+  // The innermost last block: inside a container, the cut also decides where
+  // trailing blank lines belong (end of input keeps them in an open fence,
+  // a closing heading does not), so nested open blocks count too.
+  let last: Nodes | undefined = tree.children.at(-1)
+  while (last !== undefined && CONTAINERS.has(last.type) && 'children' in last) last = last.children.at(-1)
   if (last === undefined) return false
   if (last.type === 'html') return true
-  return last.type === 'code' && isUnclosedFence(last, text)
+  // Positions count from after a leading byte-order mark, which the parser drops.
+  return last.type === 'code' && isUnclosedFence(last, text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text)
 }
 
-function isUnclosedFence (node: RootContent, text: string): boolean {
+const CONTAINERS = new Set(['list', 'listItem', 'blockquote', 'footnoteDefinition'])
+
+function isUnclosedFence (node: Nodes, text: string): boolean {
   const source = text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? text.length)
   const lines = source.split(/\r\n|\r|\n/)
   const opening = /^ {0,3}(`{3,}|~{3,})/.exec(lines[0] ?? '')
   if (opening === null) return false // indented code ends at any unindented line
+  // Inside a container the lines carry its prefixes, so a closing fence may
+  // go unrecognised: the chunk is then merged with the next, which is safe.
   const fence = opening[1] as string
   const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`)
   return lines.length < 2 || !closing.test(lines.at(-1) as string)
