@@ -9,6 +9,7 @@ import errorsPlugin from '../plugins/errors.js'
 import llmPlugin from '../plugins/llm.js'
 import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
+import statusStorePlugin from '../plugins/status-store.js'
 import validationPlugin from '../plugins/validation.js'
 import apiRoutes from '../routes/api/index.js'
 import healthRoutes from '../routes/health.js'
@@ -50,6 +51,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(errorsPlugin)
   await app.register(requestIdPlugin)
   await app.register(databasePlugin, { handle: database })
+  await app.register(statusStorePlugin)
   await app.register(authPlugin)
   await app.register(rateLimitPlugin)
   await app.register(llmPlugin)

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import planRoutes from './plan.js'
+import statusStreamRoutes from './status-stream.js'
 import templateRoutes from './templates.js'
 import topicRoutes from './topics.js'
 
@@ -8,5 +9,6 @@ export default async function api (app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate)
   await app.register(templateRoutes)
   await app.register(topicRoutes)
+  await app.register(statusStreamRoutes)
   await app.register(planRoutes)
 }

@@ -1,0 +1,153 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { EventMessage, FastifyBaseLogger } from 'fastify'
+import { FastifySSEPlugin } from 'fastify-sse-v2'
+import { notFound } from '../../src/errors.js'
+import { persistedStatus } from '../../src/status/persisted.js'
+import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
+import { isTerminal, type StatusSnapshot } from '../../src/status/types.js'
+import { getOwnTopic } from '../../src/topics/repository.js'
+import { ErrorEnvelope, IdParams } from '../schemas.js'
+
+const StreamQuery = Type.Object({
+  access_token: Type.Optional(Type.String({ description: 'The bearer token, for EventSource clients, which cannot send headers' })),
+  last_event_id: Type.Optional(Type.Integer({ minimum: 0, description: 'Resume after this event; the Last-Event-ID header wins' }))
+})
+
+const EVENT_STREAM_EXAMPLE = [
+  'id: 3', 'data: {"event":"status_update","topic_id":1,"status":"generating","progress_percent":50,"current_step":"Generating main content...","estimated_completion":null}', '',
+  ': ping', '',
+  'id: 4', 'data: {"event":"completion","topic_id":1,"status":"completed","progress_percent":100,"artifact_id":123,"error_message":null}', ''
+].join('\n')
+
+/**
+ * The id of the completion sent from the database once the in-memory entry is gone (expired, or
+ * the process restarted). Live runs number their events from 1, so a client echoing 0 back has
+ * seen that completion — and no live run has started since, or the store would have an entry.
+ */
+const PERSISTED_COMPLETION_ID = 0
+
+/** Unnamed events whose JSON says what happened (seed §5.4), so `onmessage` sees them all. */
+function toMessage (snapshot: StatusSnapshot, id: number | undefined): EventMessage {
+  const body = isTerminal(snapshot.status)
+    ? {
+        event: 'completion',
+        topic_id: snapshot.topic_id,
+        status: snapshot.status,
+        progress_percent: snapshot.progress_percent,
+        artifact_id: snapshot.artifact_id,
+        error_message: snapshot.error_message
+      }
+    : {
+        event: 'status_update',
+        topic_id: snapshot.topic_id,
+        status: snapshot.status,
+        progress_percent: snapshot.progress_percent,
+        current_step: snapshot.current_step,
+        estimated_completion: snapshot.estimated_completion
+      }
+  return { id: id === undefined ? undefined : String(id), data: JSON.stringify(body) }
+}
+
+const toWire = (item: StreamItem): EventMessage =>
+  item.kind === 'heartbeat' ? { comment: ' ping' } : toMessage(item.event.snapshot, item.event.id)
+
+/**
+ * fastify-sse-v2 pipes the iterable into the response and never listens for its errors: one that
+ * escaped would be an unhandled 'error' event and take the process down, so none may.
+ */
+async function * framed (
+  first: EventMessage | undefined,
+  rest: AsyncIterable<StreamItem> | undefined,
+  retryMs: number,
+  log: FastifyBaseLogger
+): AsyncGenerator<EventMessage, void, undefined> {
+  let retry: number | undefined = retryMs
+  const withRetry = (message: EventMessage) => {
+    if (retry === undefined) return message
+    const result = { ...message, retry }
+    retry = undefined
+    return result
+  }
+  try {
+    if (first) yield withRetry(first)
+    if (rest) for await (const item of rest) yield withRetry(toWire(item))
+  } catch (error) {
+    log.error({ err: error }, 'status stream failed')
+  }
+}
+
+/** EventSource echoes the last id it saw; anything that is not one of ours is ignored. */
+function parseLastEventId (header: string | string[] | undefined): number | undefined {
+  return typeof header === 'string' && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : undefined
+}
+
+const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The retry hint rides on our first message instead of a message of its own.
+  await app.register(FastifySSEPlugin, { retryDelay: false })
+  const { heartbeatMs, idleTimeoutMs, maxDurationMs, retryMs } = app.config.sse
+
+  app.get('/topics/:id/status/stream', {
+    config: { acceptsQueryToken: true },
+    schema: {
+      tags: ['topics'],
+      summary: 'Live generation status as Server-Sent Events',
+      description: 'Sends the current status at once, then every change, and ends after the completion event ' +
+        '(or after a quiet spell: reconnect, with Last-Event-ID, to resume). Unnamed events with JSON data; ' +
+        '`: ping` comments keep the connection alive. Authenticate with the Authorization header or `?access_token=`.',
+      params: IdParams,
+      querystring: StreamQuery,
+      headers: Type.Object({
+        'last-event-id': Type.Optional(Type.String({ description: 'Sent by EventSource on reconnect' }))
+      }),
+      response: {
+        200: {
+          description: 'The event stream',
+          content: { 'text/event-stream': { schema: Type.String({ examples: [EVENT_STREAM_EXAMPLE] }) } }
+        },
+        204: Type.Null({ description: 'The client has already received the completion event: EventSource stops reconnecting' }),
+        400: Type.Ref(ErrorEnvelope),
+        401: Type.Ref(ErrorEnvelope),
+        404: Type.Ref(ErrorEnvelope),
+        500: Type.Ref(ErrorEnvelope)
+      }
+    }
+  }, async (request, reply) => {
+    // Listening from the start: a client that leaves while the database answers must not leave
+    // a subscriber behind. fastify-sse-v2 would never end the iterator on its own.
+    const disconnected = new AbortController()
+    reply.raw.once('close', () => disconnected.abort())
+
+    const topic = await getOwnTopic(app.db, request.userId, request.params.id)
+    const lastEventId = parseLastEventId(request.headers['last-event-id']) ?? request.query.last_event_id
+    let latest = app.statusStore.latestEvent(topic.id)
+    const persisted = latest ? undefined : await persistedStatus(app.db, topic)
+    // A run may have begun while the database answered. From here to subscribe() nothing awaits,
+    // so no event can fall between what we looked at and what the subscription delivers.
+    latest ??= app.statusStore.latestEvent(topic.id)
+    if (!latest && !persisted) throw notFound(`No generation status found for topic_id ${topic.id}`)
+
+    const delivered = latest
+      ? isTerminal(latest.snapshot.status) && lastEventId === latest.id
+      : isTerminal(persisted!.status) && lastEventId === PERSISTED_COMPLETION_ID
+    if (delivered) return reply.code(204).send(null)
+
+    let first: EventMessage | undefined
+    let rest: AsyncIterable<StreamItem> | undefined
+    if (!latest && isTerminal(persisted!.status)) {
+      first = toMessage(persisted!, PERSISTED_COMPLETION_ID)
+    } else {
+      // Without an entry the database says generating (the run is being set up, or was cut off
+      // by a restart): show that, then wait for the run's live events.
+      if (!latest) first = toMessage(persisted!, undefined)
+      const events = app.statusStore.subscribe(topic.id, { lastEventId, signal: disconnected.signal })
+      rest = paceStatusStream(events, { heartbeatMs, idleTimeoutMs, maxDurationMs })
+    }
+
+    reply.header('X-Accel-Buffering', 'no')
+    reply.sse(framed(first, rest, retryMs, request.log))
+    return reply
+  })
+}
+
+export default statusStreamRoutes
