@@ -6,6 +6,7 @@ import authPlugin from '../plugins/auth.js'
 import configPlugin from '../plugins/config.js'
 import databasePlugin from '../plugins/database.js'
 import errorsPlugin from '../plugins/errors.js'
+import generationPlugin from '../plugins/generation.js'
 import llmPlugin from '../plugins/llm.js'
 import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
@@ -55,6 +56,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(authPlugin)
   await app.register(rateLimitPlugin)
   await app.register(llmPlugin)
+  await app.register(generationPlugin)
 
   await app.register(healthRoutes)
   await app.register(apiRoutes, { prefix: '/api' })

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify'
+import artifactRoutes from './artifacts.js'
+import generateRoutes from './generate.js'
 import planRoutes from './plan.js'
+import statusRoutes from './status.js'
 import statusStreamRoutes from './status-stream.js'
 import templateRoutes from './templates.js'
 import topicRoutes from './topics.js'
@@ -11,4 +14,7 @@ export default async function api (app: FastifyInstance) {
   await app.register(topicRoutes)
   await app.register(statusStreamRoutes)
   await app.register(planRoutes)
+  await app.register(generateRoutes)
+  await app.register(statusRoutes)
+  await app.register(artifactRoutes)
 }

@@ -2,7 +2,7 @@ import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@ant
 import { Value } from '@sinclair/typebox/value'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  InvalidModelOutputError, OutlineSchema, type LlmProvider, type LlmUsage, type Outline, type PlanInput, type ReportInput
+  IncompleteReportError, InvalidModelOutputError, OutlineSchema, type LlmProvider, type LlmUsage, type Outline, type PlanInput, type ReportInput
 } from './provider.js'
 
 export interface AnthropicProviderOptions {
@@ -103,6 +103,8 @@ export class AnthropicProvider implements LlmProvider {
     }, { signal, maxRetries: 0, timeout: this.options.reportTimeoutMs })
     stream.on('text', onText)
     const message = await stream.finalMessage()
+    // A dropped connection can end the stream cleanly; only a stop reason proves the text is whole.
+    if (message.stop_reason === null) throw new IncompleteReportError('the report stream ended without a stop reason')
     const markdown = message.content.flatMap((block) => block.type === 'text' ? [block.text] : []).join('')
     if (!markdown.trim()) throw new InvalidModelOutputError('the model returned an empty report')
     return { markdown, usage: usageOf(this.options.reportModel, message.usage, startedAt) }

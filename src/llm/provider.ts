@@ -46,3 +46,8 @@ export interface LlmProvider {
 export class InvalidModelOutputError extends Error {
   override name = 'InvalidModelOutputError'
 }
+
+/** The report stream ended before the model said it was done: what arrived is a fragment. */
+export class IncompleteReportError extends Error {
+  override name = 'IncompleteReportError'
+}

@@ -86,7 +86,7 @@ export class StatusStore {
   }
 
   /** Throws if the topic is not generating: a run finishes once. */
-  complete (topicId: number, artifactId: number): StatusSnapshot {
+  complete (topicId: number, artifactId: number, completedAt?: Date): StatusSnapshot {
     const [entry, previous] = this.#running(topicId, 'complete')
     return this.#finish(topicId, entry, {
       ...previous,
@@ -94,19 +94,19 @@ export class StatusStore {
       progress_percent: 100,
       estimated_completion: null,
       artifact_id: artifactId,
-      completed_at: new Date(this.#now()).toISOString(),
+      completed_at: (completedAt ?? new Date(this.#now())).toISOString(),
       error_message: null
     })
   }
 
   /** Throws if the topic is not generating: a run finishes once. */
-  fail (topicId: number, errorMessage: string): StatusSnapshot {
+  fail (topicId: number, errorMessage: string, failedAt?: Date): StatusSnapshot {
     const [entry, previous] = this.#running(topicId, 'fail')
     return this.#finish(topicId, entry, {
       ...previous,
       status: 'failed',
       estimated_completion: null,
-      completed_at: new Date(this.#now()).toISOString(),
+      completed_at: (failedAt ?? new Date(this.#now())).toISOString(),
       error_message: errorMessage
     })
   }

@@ -159,6 +159,8 @@ export class FakeAnthropic {
     const pieces = chunk(markdown, 40)
     for (const [index, piece] of pieces.entries()) {
       if (behavior.failAfterChunks !== undefined && index === behavior.failAfterChunks) {
+        // Let the client read what was sent: a reset right behind the data can discard it unread.
+        await sleep(50)
         if (behavior.failWith === 'disconnect') return res.destroy()
         send('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })
         return res.end()

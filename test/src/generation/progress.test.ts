@@ -1,0 +1,28 @@
+import t from 'tap'
+import { ProgressTracker } from '../../../src/generation/progress.js'
+
+const sections = ['요약', '시장 분석', '기술 동향', '결론 및 제언'].map((title, i) => ({ title, description: '', order: i + 1 }))
+
+t.test('planned headings move progress through the writing range, in order only', async (t) => {
+  let clock = 1_000_000
+  const tracker = new ProgressTracker(sections, () => clock)
+  t.equal(tracker.push('# 보고서 제목\n\n'), undefined, 'the title is not a section')
+  const first = tracker.push('## 1. 요약\n')
+  t.same(first, { progress_percent: 10, current_step: "'요약' 작성 중 (1/4)", estimated_completion: null }, 'no ETA before a section is done')
+  clock += 4000
+  t.equal(tracker.push('본문 ## 시장 분석 은 제목이 아님\n'), undefined, 'only heading lines count')
+  const second = tracker.push('## 시장')
+  t.equal(second, undefined, 'a heading split across pieces waits for its line end')
+  const completed = tracker.push(' 분석\n')
+  t.match(completed, { progress_percent: 28, current_step: "'시장 분석' 작성 중 (2/4)" })
+  t.equal(completed!.estimated_completion, new Date(clock + 4000 * 3 + 2000).toISOString(), 'projected from the observed pace')
+  t.equal(tracker.push('## 요약\n'), undefined, 'an earlier section never moves progress back')
+  clock += 1000
+  t.match(tracker.push('### **결론 및 제언**\n'), { progress_percent: 63, current_step: "'결론 및 제언' 작성 중 (4/4)" }, 'skipping ahead is fine')
+})
+
+t.test('a plan without sections moves progress by length and never past the range', async (t) => {
+  const tracker = new ProgressTracker([])
+  t.match(tracker.push('x'.repeat(4000)), { progress_percent: 45, current_step: '보고서 작성 중' })
+  t.match(tracker.push('x'.repeat(100_000)), { progress_percent: 77 })
+})
