@@ -10,6 +10,7 @@ import generationPlugin from '../plugins/generation.js'
 import llmPlugin from '../plugins/llm.js'
 import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
+import staticPagePlugin from '../plugins/static.js'
 import statusStorePlugin from '../plugins/status-store.js'
 import validationPlugin from '../plugins/validation.js'
 import apiRoutes from '../routes/api/index.js'
@@ -60,6 +61,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
 
   await app.register(healthRoutes)
   await app.register(apiRoutes, { prefix: '/api' })
+  await app.register(staticPagePlugin)
 
   return app
 }

@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * The page sits beside package.json, while this module runs either from plugins/ (tsx) or from
+ * dist/plugins/ (compiled), so the folder is found by walking up rather than by a fixed path.
+ */
+function findPublicFolder (): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (true) {
+    const candidate = path.join(dir, 'public')
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error('Cannot find the public folder of the web page')
+    dir = parent
+  }
+}
+
+/**
+ * Everything the page loads comes from this origin and none of it is inline, so the policy can
+ * forbid the rest: rendered report text can then never run as script even if escaping failed.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'"
+].join('; ')
+
+/**
+ * The web page: plain files from public/, without a token (the data behind it needs one). Files
+ * become routes of their own at start (no wildcard), so unknown paths — /api ones included — keep
+ * the API's 404 envelope.
+ */
+export default fp(async function staticPage (app: FastifyInstance) {
+  await app.register(fastifyStatic, {
+    root: findPublicFolder(),
+    wildcard: false,
+    setHeaders: (reply) => {
+      reply.header('content-security-policy', CONTENT_SECURITY_POLICY)
+      // The dev sign-in link carries the token in its query: no other site may be told that address.
+      reply.header('referrer-policy', 'no-referrer')
+      reply.header('x-content-type-options', 'nosniff')
+    }
+  })
+}, { name: 'static-page' })

@@ -1,0 +1,250 @@
+import { readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import t from 'tap'
+import { signUserToken } from '../../src/auth.js'
+import { bearer, buildTestApp, TEST_JWT_SECRET } from '../support/app.js'
+import { anthropicEnv, SAMPLE_OUTLINE, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { launchChromium, screenshot } from './browser.js'
+
+/**
+ * The web page in a real browser against the real service, with the fake Claude streaming the
+ * report slowly enough for progress to show: sign-in, plan, edits, generation, downloads, the
+ * list of earlier topics, the rate limit, a generation already running, a failure and its
+ * retry, and the polling that takes over when the status stream is unreachable.
+ */
+
+const PLAN_LIMIT = 2
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } }
+const DONE_TIMEOUT_MS = 20_000
+
+const fake = await startFakeAnthropic(t)
+fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
+const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: String(PLAN_LIMIT) } })
+await app.listen({ port: 0, host: '127.0.0.1' })
+const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+const browser: Browser = await launchChromium(t)
+
+async function openPage (options: BrowserContextOptions): Promise<Page> {
+  const context = await browser.newContext({ ...options, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true })
+  t.teardown(() => context.close())
+  const page = await context.newPage()
+  page.setDefaultTimeout(10_000)
+  return page
+}
+
+/** Arrives through the development sign-in link, as a user of the printed link would. */
+async function signIn (page: Page, user: string, screenshotName?: string) {
+  const token = signUserToken(TEST_JWT_SECRET, user)
+  await page.goto(`${base}/?token=${token}`)
+  await page.locator('#token-input').waitFor()
+  const prefilled = await page.locator('#token-input').inputValue()
+  if (screenshotName) await screenshot(page, screenshotName)
+  await page.getByRole('button', { name: '로그인' }).click()
+  await page.locator('#topic-input').waitFor()
+  return { prefilled, token }
+}
+
+async function plan (page: Page, topic: string) {
+  await page.getByLabel('보고서 주제').fill(topic)
+  const startedAt = Date.now()
+  await page.getByRole('button', { name: '계획 수립' }).click()
+  await page.locator('#section-list li').first().waitFor()
+  return Date.now() - startedAt
+}
+
+const sectionTitles = (page: Page) => page.locator('#section-list input[type="text"]').evaluateAll(
+  (inputs) => inputs.map((input) => (input as HTMLInputElement).value))
+
+/** Every value the progress bar takes, recorded in the page so no quick change is missed. */
+async function recordProgress (page: Page) {
+  await page.evaluate(() => {
+    const bar = document.getElementById('progress-bar')!
+    const seen: string[] = []
+    Object.assign(window, { progressValues: seen })
+    new MutationObserver(() => { seen.push(bar.getAttribute('aria-valuenow')!) })
+      .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] })
+  })
+  return async () => (await page.evaluate(() => (window as unknown as { progressValues: string[] }).progressValues)).map(Number)
+}
+
+async function waitForResult (page: Page, heading: string) {
+  await page.locator('#result-heading', { hasText: heading }).waitFor({ timeout: DONE_TIMEOUT_MS })
+}
+
+async function downloadText (page: Page, buttonName: RegExp) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()])
+  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) }
+}
+
+const horizontalOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+
+const promptOf = (index: number) => fake.reportRequests()[index]!.body.messages
+  .map((message) => typeof message.content === 'string' ? message.content : JSON.stringify(message.content)).join('\n')
+
+t.test('plan, edit, generate with live progress, download, reopen', async (t) => {
+  const page = await openPage(DESKTOP)
+  const { prefilled, token } = await signIn(page, 'alice', '01-sign-in-desktop')
+  t.equal(prefilled, token, 'the token from the sign-in link fills the field')
+  t.notMatch(page.url(), /token=/, 'and leaves the address bar at once')
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'topic-input', 'signed in, the topic field has the focus')
+  t.ok(await page.locator('#template-select option').count() >= 1, 'templates to choose from')
+
+  const elapsed = await plan(page, SAMPLE_OUTLINE.title)
+  t.ok(elapsed < 2000, `the plan shows within 2 s (${elapsed} ms)`)
+  t.equal(await page.getByLabel('보고서 제목').inputValue(), SAMPLE_OUTLINE.title)
+  t.same(await sectionTitles(page), SAMPLE_OUTLINE.sections.map((section) => section.title), 'the sections in order')
+  await screenshot(page, '02-plan-desktop')
+
+  await page.getByLabel('섹션 3 제목').fill('<b>맞춤</b> 시장 전망 & 리스크')
+  await page.getByLabel('섹션 1 설명').fill('세 줄 요약과 **핵심 권고**')
+  await page.getByRole('button', { name: '섹션 4 삭제' }).click()
+  await page.getByRole('button', { name: '섹션 추가' }).click()
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-part')), 'title', 'a new section takes the focus')
+  await page.keyboard.type('부록: 용어 정리')
+  await page.getByLabel('섹션 5 설명').fill('주요 용어와 약어 설명')
+  await page.getByRole('button', { name: '섹션 5 위로 이동' }).focus()
+  await page.keyboard.press('Enter')
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), '섹션 4 위로 이동',
+    'after moving by keyboard the focus follows the section')
+  const edited = ['요약', '배경 및 목적', '<b>맞춤</b> 시장 전망 & 리스크', '부록: 용어 정리', '결론 및 제언']
+  t.same(await sectionTitles(page), edited)
+  await screenshot(page, '03-plan-edited-desktop')
+
+  const progressValues = await recordProgress(page)
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await page.locator('#progress').waitFor()
+  await screenshot(page, '04-progress-desktop')
+  await waitForResult(page, '보고서가 완성되었습니다')
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'result-heading', 'the result takes the focus')
+
+  const values = await progressValues()
+  const distinct = [...new Set(values)]
+  t.ok(distinct.length >= 4, `the bar moved through several values: ${distinct.join(', ')}`)
+  t.same(distinct, [...distinct].sort((a, b) => a - b), 'and only forward')
+  t.equal(distinct.at(-1), 100)
+
+  const prompt = promptOf(0)
+  const positions = edited.map((title) => prompt.indexOf(`## ${title}`))
+  t.ok(positions.every((at) => at >= 0), 'every edited section reaches Claude')
+  t.same(positions, [...positions].sort((a, b) => a - b), 'in the edited order')
+  t.notMatch(prompt, '## 기술 동향', 'the removed section does not')
+  t.match(prompt, '세 줄 요약과 **핵심 권고**', 'nor does an edited description get lost')
+
+  const preview = page.locator('#report-preview')
+  t.equal(await preview.getByRole('heading', { name: '<b>맞춤</b> 시장 전망 & 리스크' }).count(), 1, 'report HTML shows as text')
+  t.equal(await preview.locator('b').count(), 0, 'and never becomes markup')
+  t.ok(await preview.locator('strong').count() > 0, 'while Markdown bold renders')
+  t.ok(await preview.locator('li').count() > 0, 'and lists do')
+  await screenshot(page, '05-done-desktop')
+
+  const hwpx = await downloadText(page, /^HWPX/)
+  t.match(hwpx.name, /\.hwpx$/)
+  t.equal(hwpx.bytes.subarray(0, 2).toString('latin1'), 'PK', 'the HWPX download is a zip package')
+  const markdown = await downloadText(page, /^Markdown/)
+  t.match(markdown.name, /\.md$/)
+  const topicId = Number((await app.inject({ method: 'GET', url: '/api/topics', headers: bearer('alice') })).json().data.items[0].id)
+  const artifacts = (await app.inject({ method: 'GET', url: `/api/topics/${topicId}/artifacts`, headers: bearer('alice') })).json().data
+  const saved = await app.inject({
+    method: 'GET', url: `/api/artifacts/${artifacts.find((a: { kind: string }) => a.kind === 'md').id}/download`, headers: bearer('alice')
+  })
+  t.equal(markdown.bytes.toString('utf8'), saved.body, 'the Markdown download is the saved report')
+  t.match(saved.body, '## <b>맞춤</b> 시장 전망 & 리스크')
+
+  await page.setViewportSize({ width: 390, height: 844 })
+  t.equal(await horizontalOverflow(page), 0, 'nothing sticks out sideways on a phone')
+  await page.locator('#result').scrollIntoViewIfNeeded()
+  await screenshot(page, '06-done-phone')
+  await page.setViewportSize({ width: 1280, height: 900 })
+
+  await page.reload()
+  await page.locator('#history-list li').first().waitFor()
+  t.equal(await page.locator('#sign-in').isHidden(), true, 'a reload keeps the sign-in for the tab')
+  const row = page.locator('#history-list li', { hasText: SAMPLE_OUTLINE.title })
+  t.match(await row.locator('.badge').textContent(), '완료')
+  await row.getByRole('button').click()
+  await waitForResult(page, '보고서가 완성되었습니다')
+  t.equal(await page.getByRole('button', { name: /^HWPX/ }).count(), 1, 'a reopened topic offers its downloads again')
+  t.same(await sectionTitles(page), edited, 'with the plan as it was sent')
+  await screenshot(page, '07-reopened-desktop')
+})
+
+t.test('the plan limit shows the server\'s message', async (t) => {
+  for (let i = 0; i < PLAN_LIMIT; i++) {
+    await app.inject({ method: 'POST', url: '/api/topics/plan', headers: bearer('hasty'), payload: { topic: `주제 ${i}` } })
+  }
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'hasty')
+  await page.getByLabel('보고서 주제').fill('한 번 더')
+  await page.getByRole('button', { name: '계획 수립' }).click()
+  const alert = page.locator('#plan-error')
+  await alert.waitFor()
+  t.match(await alert.textContent(), /요청이 너무 많습니다.*Too many requests/)
+  t.equal(await page.locator('#plan').isHidden(), true)
+  t.equal(await page.getByRole('button', { name: '계획 수립' }).isEnabled(), true, 'the button is usable again')
+  await screenshot(page, '08-rate-limited-desktop')
+})
+
+t.test('a generation already running is followed instead of failing', async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'carol')
+  await plan(page, '중복 생성 확인')
+  const topicId = Number((await app.inject({ method: 'GET', url: '/api/topics', headers: bearer('carol') })).json().data.items[0].id)
+  fake.reportBehaviors.push({ kind: 'report', chunkDelayMs: 80 })
+  const requestsBefore = fake.reportRequests().length
+  const started = await app.inject({
+    method: 'POST',
+    url: '/api/topics/generate',
+    headers: bearer('carol'),
+    payload: { topic: '중복 생성 확인', plan: '# 중복\n\n## 개요\n\n다른 탭에서 시작\n\n## 결론\n\n끝\n', topic_id: topicId }
+  })
+  t.equal(started.statusCode, 202)
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await page.locator('#progress-notice', { hasText: '이미 생성하고 있어' }).waitFor()
+  await waitForResult(page, '보고서가 완성되었습니다')
+  t.equal(fake.reportRequests().length, requestsBefore + 1, 'one report was written, not two')
+})
+
+t.test('a failed generation says so and can be retried', async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'dave')
+  await plan(page, '실패 후 재시도')
+  fake.reportBehaviors.push({ kind: 'status', status: 400, errorType: 'invalid_request_error' })
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await waitForResult(page, '보고서를 만들지 못했습니다')
+  t.match(await page.getByRole('alert').filter({ hasText: '실패' }).textContent(), '보고서 생성에 실패했습니다')
+  await screenshot(page, '09-failed-desktop')
+  await page.getByRole('button', { name: '다시 시도' }).click()
+  await waitForResult(page, '보고서가 완성되었습니다')
+  t.equal(await page.getByRole('button', { name: /^Markdown/ }).count(), 1)
+})
+
+t.test('on a phone, with the status stream blocked, polling carries the progress to the end', async (t) => {
+  const page = await openPage(PHONE)
+  const streamed: string[] = []
+  const polled: string[] = []
+  await page.route('**/status/stream**', async (route) => {
+    streamed.push(route.request().url())
+    await route.abort()
+  })
+  page.on('request', (request) => {
+    if (/\/api\/topics\/\d+\/status$/.test(new URL(request.url()).pathname)) polled.push(request.url())
+  })
+  await signIn(page, 'erin')
+  await screenshot(page, '10-signed-in-phone')
+  await plan(page, '모바일에서 만드는 보고서')
+  t.equal(await horizontalOverflow(page), 0, 'the plan editor fits the phone')
+  await screenshot(page, '11-plan-phone')
+  const progressValues = await recordProgress(page)
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await page.locator('#progress').waitFor()
+  await screenshot(page, '12-progress-phone')
+  await waitForResult(page, '보고서가 완성되었습니다')
+  t.ok(streamed.length >= 1, 'the stream was tried')
+  t.ok(polled.length >= 1, `and the status route polled instead (${polled.length} times)`)
+  t.ok(streamed.every((url) => new URL(url).searchParams.has('access_token')), 'the stream carries the token in its query')
+  t.equal((await progressValues()).at(-1), 100)
+  await screenshot(page, '13-done-phone')
+})
