@@ -270,8 +270,8 @@ function finish (heading) {
 function showFailed (message) {
   finish('보고서를 만들지 못했습니다')
   show(byId('result-success'), false)
-  byId('failure-message').textContent =
-    `보고서 생성에 실패했습니다: ${message || '알 수 없는 오류'}. 계획을 고친 뒤 다시 시도할 수 있습니다.`
+  const reason = (message || '알 수 없는 오류').replace(/[.\s]+$/, '')
+  byId('failure-message').textContent = `보고서 생성에 실패했습니다: ${reason}. 계획을 고친 뒤 다시 시도할 수 있습니다.`
   show(byId('result-failure'))
 }
 

@@ -5,8 +5,16 @@ import { gfm } from 'micromark-extension-gfm'
 
 const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
 
-// A line opening an ATX heading at column 0.
-const TOP_LEVEL_HEADING = /(?<=^|[\r\n])#{1,6}(?=[ \t\r\n]|$)/g
+/** Below this length a chunk is not cut further: every parse has a fixed cost. */
+const MIN_CHUNK_LENGTH = 4096
+
+const LINE_END = /\r\n|\r|\n/g
+const ATX_HEADING_LINE = /^#{1,6}(?:[ \t]|$)/
+const BLANK_LINE = /^[ \t]*$/
+// Starts of a paragraph that no block before a blank line can claim: not a
+// list marker (which would continue a loose list), not indented, not a
+// block quote, fence, table, HTML or definition.
+const PARAGRAPH_LINE = /^(?:\p{L}|\*\*[^\s*]|\d+[^\d.)\s])/u
 
 /**
  * CommonMark + GFM syntax tree of `markdown`, equal (positions aside) to a
@@ -14,17 +22,19 @@ const TOP_LEVEL_HEADING = /(?<=^|[\r\n])#{1,6}(?=[ \t\r\n]|$)/g
  *
  * micromark re-copies its whole event list every time a container (list
  * item, block quote) closes, so one parse of a long report is quadratic:
- * 300 KB takes seconds. The document is therefore parsed in chunks cut just
- * before top-level ATX headings. Such a line ends every open block — it
- * interrupts paragraphs, is never lazy continuation, is not indented enough
- * for any container — except a top-level fenced code block or HTML block
- * still open at the cut; a chunk ending in one is merged with what follows.
- * Link and footnote definitions apply document-wide, so a chunk that may
- * refer to definitions living in other chunks is re-parsed with stub
- * definitions of those labels (only their existence matters to the parser).
+ * 300 KB takes seconds. The document is therefore parsed in chunks of at
+ * least `minChunkLength` characters, cut before a line that ends every open
+ * block: an ATX heading at column 0 (it interrupts paragraphs, is never lazy
+ * continuation and is not indented enough for any container) or, after a
+ * blank line, an unindented paragraph. The exception is a fenced code block
+ * or HTML block still open at the cut, whose content the line may be; a
+ * chunk ending in one is merged with what follows. Link and footnote
+ * definitions apply document-wide, so a chunk that may refer to definitions
+ * living in other chunks is re-parsed with stub definitions of those labels
+ * (only their existence matters to the parser).
  */
-export function parseMarkdown (markdown: string): Root {
-  const chunks = parseChunks(markdown)
+export function parseMarkdown (markdown: string, minChunkLength = MIN_CHUNK_LENGTH): Root {
+  const chunks = parseChunks(markdown, chunkStarts(markdown, minChunkLength))
   if (chunks.length > 1) resolveForeignDefinitions(chunks)
   return { type: 'root', children: chunks.flatMap((chunk) => chunk.tree.children) }
 }
@@ -46,11 +56,25 @@ function parse (text: string): Root {
   return fromMarkdown(text, PARSE_OPTIONS)
 }
 
-function parseChunks (markdown: string): Chunk[] {
-  const cuts = [...markdown.matchAll(TOP_LEVEL_HEADING)]
-    .map((match) => match.index)
-    .filter((offset) => offset > 0)
-  const starts = [0, ...cuts]
+function chunkStarts (markdown: string, minChunkLength: number): number[] {
+  const starts = [0]
+  let lineStart = 0
+  let previousBlank = false
+  const consider = (lineEnd: number): void => {
+    const line = markdown.slice(lineStart, lineEnd)
+    const safe = ATX_HEADING_LINE.test(line) || (previousBlank && PARAGRAPH_LINE.test(line))
+    if (safe && lineStart - (starts.at(-1) as number) >= Math.max(minChunkLength, 1)) starts.push(lineStart)
+    previousBlank = BLANK_LINE.test(line)
+  }
+  for (const match of markdown.matchAll(LINE_END)) {
+    consider(match.index)
+    lineStart = match.index + match[0].length
+  }
+  consider(markdown.length)
+  return starts
+}
+
+function parseChunks (markdown: string, starts: readonly number[]): Chunk[] {
   const chunks: Chunk[] = []
   let first = 0
   while (first < starts.length) {
@@ -122,8 +146,8 @@ function resolveForeignDefinitions (chunks: readonly Chunk[]): void {
     }
     if (stubs.size === 0) return
     const prelude = [...stubs.values()].join('')
-    // Later chunks start with a heading, which closes the stubs' containers;
-    // the first chunk is followed by a heading, so it cannot end open.
+    // Later chunks start with a line that closes the stubs' containers; the
+    // first chunk is followed by such a line, so it cannot end open.
     if (index === 0) {
       const tree = parse(`${chunk.text}\n\n${prelude}`)
       tree.children = tree.children.filter((node) => (node.position?.start.offset ?? 0) < chunk.text.length)

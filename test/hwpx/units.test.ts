@@ -1,0 +1,123 @@
+// Unit tests of the converter's building blocks.
+import t from 'tap'
+import { parseMarkdown } from '../../src/hwpx/parse-markdown.js'
+import { estimateRowHeight, fitColumnWidths } from '../../src/hwpx/table-layout.js'
+import { estimateTextWidth } from '../../src/hwpx/text-width.js'
+import { escapeXmlAttribute, escapeXmlText, stripInvalidXmlChars } from '../../src/hwpx/xml-text.js'
+import { singleParse, withoutPositions } from './helpers.js'
+
+// ---------------------------------------------------------------- XML text
+
+t.test('escapes markup characters in text', async (t) => {
+  t.equal(escapeXmlText('a & b < c > d " \''), 'a &amp; b &lt; c &gt; d " \'')
+  t.equal(escapeXmlText('&amp;'), '&amp;amp;', 'escapes already-escaped text again')
+})
+
+t.test('escapes quotes and keeps whitespace in attributes', async (t) => {
+  t.equal(escapeXmlAttribute('R&D "팀" <x>'), 'R&amp;D &quot;팀&quot; &lt;x&gt;')
+  t.equal(escapeXmlAttribute('a\tb\nc\rd'), 'a&#9;b&#10;c&#13;d')
+})
+
+t.test('drops exactly the characters XML 1.0 forbids', async (t) => {
+  const forbidden = ['\u0000', '\u0001', '\u0008', '\u000B', '\u000C', '\u000E', '\u001F', '\uFFFE', '\uFFFF', '\uD800', '\uDBFF', '\uDC00', '\uDFFF']
+  for (const char of forbidden) t.equal(stripInvalidXmlChars(`a${char}b`), 'ab', `U+${char.charCodeAt(0).toString(16)}`)
+  const allowed = ['\t', '\n', '\r', ' ', '\u007F', '\u0085', '\uD7FF', '\uE000', '\uFFFD', '\uFEFF', '가', '🚗', '\u{10FFFF}']
+  for (const char of allowed) t.equal(stripInvalidXmlChars(`a${char}b`), `a${char}b`, `U+${(char.codePointAt(0) as number).toString(16)}`)
+  t.equal(stripInvalidXmlChars('\uDBFF\uDFFF\uD800'), '\uDBFF\uDFFF', 'a valid pair survives next to a lone surrogate')
+  t.equal(escapeXmlText('x\u0000<'), 'x&lt;')
+})
+
+// ---------------------------------------------------------------- table layout
+
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0)
+const column = (...cells: string[]): string[][] => cells.map((cell) => cell.split('\n'))
+
+t.test('widths are integers that add up to the page exactly', async (t) => {
+  for (const columns of [1, 2, 3, 7, 13, 40]) {
+    const widths = fitColumnWidths(Array.from({ length: columns }, (_, index) => column('가'.repeat(index * 3))), 1000, 41954)
+    t.equal(widths.length, columns)
+    t.equal(sum(widths), 41954, `${columns} columns`)
+    t.ok(widths.every((width) => Number.isInteger(width) && width > 0))
+  }
+})
+
+t.test('short tables are scaled to the page in proportion to their content', async (t) => {
+  const widths = fitColumnWidths([column('구분'), column('2023년 매출액')], 1000, 41954)
+  t.ok((widths[1] ?? 0) > (widths[0] ?? 0))
+})
+
+t.test('narrow columns keep their width when long text needs the room', async (t) => {
+  const long = '매우 긴 설명이 들어가는 칸입니다. '.repeat(20)
+  const widths = fitColumnWidths([column('1', '2'), column(long), column('합계')], 1000, 41954)
+  t.ok((widths[0] ?? 0) < 3000 && (widths[2] ?? 0) < 4000, widths.join())
+  t.ok((widths[1] ?? 0) > 35000)
+})
+
+t.test('a line break makes a cell narrower, not wider', async (t) => {
+  const together = fitColumnWidths([column('가나다라마바사 아자차카타파하'), column('x'.repeat(200))], 1000, 41954)
+  const broken = fitColumnWidths([column('가나다라마바사\n아자차카타파하'), column('x'.repeat(200))], 1000, 41954)
+  t.ok((broken[0] ?? 0) < (together[0] ?? 0))
+})
+
+t.test('row height grows with wrapped and broken lines', async (t) => {
+  const one = estimateRowHeight([{ lines: ['짧음'], width: 10000 }], 1000, 1600)
+  const wrapped = estimateRowHeight([{ lines: ['가'.repeat(40)], width: 10000 }], 1000, 1600)
+  const broken = estimateRowHeight([{ lines: ['a', 'b', 'c'], width: 10000 }], 1000, 1600)
+  t.ok(one < wrapped)
+  t.equal(broken, 3 * 1600 + 282)
+})
+
+t.test('Hangul is estimated full-width, Latin about half', async (t) => {
+  t.equal(estimateTextWidth('가나', 1000), 2000)
+  t.ok(estimateTextWidth('ab', 1000) < 1200)
+})
+
+// ---------------------------------------------------------------- chunked parsing
+// The chunked parser must give exactly the tree a single fromMarkdown call
+// gives (positions aside), whatever sits at the chunk boundaries; every
+// candidate boundary is cut here (minimum chunk length 0).
+
+const boundaryCases: Record<string, string> = {
+  'plain headings': 'a\n# h\nb\n## h2\nc',
+  'heading inside a fence': '```\ncode\n# not a heading\n```\n# h\ntext',
+  'longer fence holding a shorter one': '````\n```\n# x\n````\n# y',
+  'unclosed fence to the end': '```\nunclosed\n# h\n# h2\n# h3',
+  'tilde fence': '~~~\n# a\n```\n# b\n~~~\n# c',
+  'indented closing fence is content': '```\n    ```\n# inside\n```\n# after',
+  'HTML comment over headings': '<!-- c\n# x\n-->\n# y',
+  'HTML block ended by a blank line only': '<div>\n# x\n\n# y',
+  'pre block': '<pre>\n# a\n# b\n</pre>\n# c',
+  'table then heading': '| a |\n|---|\n| b |\n# h\n| c |',
+  'list with a fence cut by a heading': '- a\n  ```\n# h\n  ```\n',
+  'block quote then heading': '> q\n# h\n> r',
+  'indented code then heading': '    code\n# h',
+  'definitions after their references': 'see [x][r] and [^1]\n# h\n[r]: http://u\n\n[^1]: note',
+  'definitions before their references': '[^1]: a\n[r]: /x\n# h\nref[^1] [r]\n# h2\n[r]: /ignored',
+  'multi-line label': '[foo\nbar]: /u\n# h\n[foo bar]',
+  'CRLF line ends': '# a\r\n# b\r\n```\r\n# c\r\n```\r\n# d',
+  'things that are not headings': 'text\n#\n#x\n####### y\n \\# z\n# real',
+  'heading first': '# first\ntext',
+  'open fence in a list, blank lines, heading': '- \n  ```\n\n\n# h\n',
+  'byte-order mark before an open fence': '\uFEFF\n\n```\n\n\n# h\n',
+  'two byte-order marks': '\uFEFF\uFEFF# a\n# b',
+  'empty': '',
+  'loose list is not split': '- a\n\n- b\n\n1. c\n\n2. d',
+  'paragraph after a list': '- a\n\n텍스트\n\n> q\n\n텍스트',
+  'paragraph inside a fence': '```\n\n텍스트\n```\n\n텍스트',
+  'paragraph inside an HTML comment': '<!--\n\n텍스트\n-->\n\n텍스트',
+  'footnote with an indented continuation': '[^1]: a\n\n    b\n\n텍스트[^1]',
+  'lines that look like paragraphs but are not': 'a\n\n1. x\n\n2024년\n\n3.5%\n\n**굵게** 시작\n\n*** \n\n** 별\n\n12) y',
+  'setext heading after a blank line': 'a\n\n제목\n===\n\n본문\n---'
+}
+
+for (const [name, markdown] of Object.entries(boundaryCases)) {
+  t.test(name, async (t) => {
+    t.same(withoutPositions(parseMarkdown(markdown, 0)), singleParse(markdown))
+  })
+}
+
+t.test('chunks have a minimum length unless asked otherwise', async (t) => {
+  const markdown = Array.from({ length: 50 }, (_, index) => `## ${index}\n\n문단 ${index}`).join('\n\n')
+  t.same(withoutPositions(parseMarkdown(markdown)), singleParse(markdown))
+  t.same(withoutPositions(parseMarkdown(markdown, 10)), singleParse(markdown))
+})
