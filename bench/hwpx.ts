@@ -1,8 +1,13 @@
 // Markdown → HWPX conversion speed on generated Korean reports.
 //   npx tsx bench/hwpx.ts            (sizes 25/50/100/200 sections)
 //   npx tsx bench/hwpx.ts 100        (one size)
+//   BENCH_SINGLE_PARSE=1 npx tsx bench/hwpx.ts   (also time one unchunked parse)
 // Prints mean/p50/p99 per size, time per KB (flat when growth is linear)
 // and where the time goes for the 100-section report.
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { gfm } from 'micromark-extension-gfm'
+import { loadavg } from 'node:os'
 import { markdownToHwpx } from '../src/hwpx/index.js'
 import { buildHeaderXml } from '../src/hwpx/header-xml.js'
 import { mdastToBlocks } from '../src/hwpx/mdast-to-blocks.js'
@@ -92,46 +97,61 @@ function percentile (sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number
 }
 
-async function measure (markdown: string, iterations: number): Promise<number[]> {
-  const options = { title: '벤치마크 보고서', date: new Date('2025-03-01T00:00:00Z') }
-  for (let warmup = 0; warmup < 2; warmup++) await markdownToHwpx(markdown, options)
-  const times: number[] = []
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    const start = performance.now()
-    await markdownToHwpx(markdown, options)
-    times.push(performance.now() - start)
-  }
-  return times.sort((a, b) => a - b)
+interface Timings {
+  /** Wall-clock milliseconds, sorted. */
+  readonly wall: number[]
+  /** CPU milliseconds of this process, robust to other load on the machine. */
+  readonly cpu: number[]
 }
 
+async function measure (markdown: string, iterations: number): Promise<Timings> {
+  const options = { title: '벤치마크 보고서', date: new Date('2025-03-01T00:00:00Z') }
+  for (let warmup = 0; warmup < 2; warmup++) await markdownToHwpx(markdown, options)
+  const wall: number[] = []
+  const cpu: number[] = []
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    const cpuStart = process.cpuUsage()
+    const start = performance.now()
+    await markdownToHwpx(markdown, options)
+    wall.push(performance.now() - start)
+    const used = process.cpuUsage(cpuStart)
+    cpu.push((used.user + used.system) / 1000)
+  }
+  return { wall: wall.sort((a, b) => a - b), cpu: cpu.sort((a, b) => a - b) }
+}
+
+const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length
+
+/** CPU milliseconds per pipeline stage, averaged over `iterations` runs. */
 async function stages (markdown: string, iterations: number): Promise<Record<string, number>> {
-  let parse = 0
-  let map = 0
-  let xml = 0
-  let zip = 0
+  const totals = { parse: 0, map: 0, xml: 0, zip: 0 }
+  const cpuNow = (): number => {
+    const { user, system } = process.cpuUsage()
+    return (user + system) / 1000
+  }
   for (let iteration = 0; iteration < iterations + 1; iteration++) {
-    const t0 = performance.now()
+    const t0 = cpuNow()
     const tree = parseMarkdown(markdown)
-    const t1 = performance.now()
+    const t1 = cpuNow()
     const blocks = mdastToBlocks(tree)
-    const t2 = performance.now()
+    const t2 = cpuNow()
     const theme = new ReportTheme()
     const sectionXml = buildSectionXml(blocks, theme)
     const headerXml = buildHeaderXml(theme, 1)
-    const t3 = performance.now()
+    const t3 = cpuNow()
     await writePackage({ version: '', header: headerXml, section: sectionXml, previewText: '', settings: '', containerRdf: '', contentHpf: '', container: '', manifest: '' }, null)
-    const t4 = performance.now()
+    const t4 = cpuNow()
     if (iteration === 0) continue // warm-up
-    parse += t1 - t0
-    map += t2 - t1
-    xml += t3 - t2
-    zip += t4 - t3
+    totals.parse += t1 - t0
+    totals.map += t2 - t1
+    totals.xml += t3 - t2
+    totals.zip += t4 - t3
   }
   return {
-    'parse (micromark + mdast)': parse / iterations,
-    'mdast → blocks': map / iterations,
-    'section + header XML': xml / iterations,
-    'zip (jszip deflate)': zip / iterations
+    'parse (micromark + mdast)': totals.parse / iterations,
+    'mdast → blocks': totals.map / iterations,
+    'section + header XML': totals.xml / iterations,
+    'zip (jszip deflate)': totals.zip / iterations
   }
 }
 
@@ -140,19 +160,30 @@ const sizes = process.argv.slice(2).map(Number).filter((value) => value > 0)
 const sectionCounts = sizes.length > 0 ? sizes : [25, 50, 100, 200]
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 10)
 
-console.log(`node ${process.version}, ${iterations} timed runs per size after 2 warm-ups`)
-console.log('sections |   size KB |  mean ms |   p50 ms |   p99 ms | ms per KB')
-console.log('---------|-----------|----------|----------|----------|----------')
+console.log(`node ${process.version}, ${iterations} timed runs per size after 2 warm-ups, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`)
+console.log('sections |   size KB | mean ms |  p50 ms |  p99 ms | cpu ms | cpu ms/KB')
+console.log('---------|-----------|---------|---------|---------|--------|----------')
 for (const count of sectionCounts) {
   const markdown = report(count)
   const kilobytes = Buffer.byteLength(markdown) / 1024
-  const times = await measure(markdown, iterations)
-  const mean = times.reduce((sum, time) => sum + time, 0) / times.length
-  console.log(`${String(count).padStart(8)} | ${kilobytes.toFixed(1).padStart(9)} | ${ms(mean)} | ${ms(percentile(times, 0.5))} | ${ms(percentile(times, 0.99))} | ${(mean / kilobytes).toFixed(3).padStart(9)}`)
+  const { wall, cpu } = await measure(markdown, iterations)
+  const cells = [mean(wall), percentile(wall, 0.5), percentile(wall, 0.99)].map((value) => value.toFixed(1).padStart(7))
+  console.log(`${String(count).padStart(8)} | ${kilobytes.toFixed(1).padStart(9)} | ${cells.join(' | ')} | ${mean(cpu).toFixed(1).padStart(6)} | ${(mean(cpu) / kilobytes).toFixed(2).padStart(9)}`)
 }
 
 const stageReport = report(100)
-console.log(`\nwhere the time goes (100 sections, ${(Buffer.byteLength(stageReport) / 1024).toFixed(0)} KB, mean of ${iterations}):`)
+console.log(`\nwhere the time goes (100 sections, ${(Buffer.byteLength(stageReport) / 1024).toFixed(0)} KB, mean CPU ms of ${iterations}):`)
 for (const [stage, time] of Object.entries(await stages(stageReport, iterations))) {
-  console.log(`  ${stage.padEnd(28)} ${ms(time)} ms`)
+  console.log(`  ${stage.padEnd(28)} ${ms(time)}`)
+}
+
+if (process.env.BENCH_SINGLE_PARSE === '1') {
+  // What chunking avoids: micromark is quadratic in the number of containers.
+  console.log('\none fromMarkdown call over the whole document (no chunking):')
+  for (const count of sectionCounts) {
+    const markdown = report(count)
+    const start = performance.now()
+    fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
+    console.log(`  ${String(count).padStart(3)} sections ${ms(performance.now() - start)} ms`)
+  }
 }
