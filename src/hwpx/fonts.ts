@@ -1,6 +1,6 @@
 export type FontFamily = 'serif' | 'sans' | 'gothic' | 'mono'
 
-export interface FontFace {
+interface FontFace {
   readonly family: FontFamily
   readonly face: string
   /** hh:typeInfo attributes exactly as Hancom writes them for this face. */

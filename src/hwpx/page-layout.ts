@@ -12,7 +12,7 @@ export const PAGE = {
   marginFooter: 4252
 } as const
 
-export const BODY_WIDTH = PAGE.width - PAGE.marginLeft - PAGE.marginRight
+const BODY_WIDTH = PAGE.width - PAGE.marginLeft - PAGE.marginRight
 
 /** Space Hancom keeps around a table object (its default outMargin). */
 export const TABLE_OUTER_MARGIN = 283

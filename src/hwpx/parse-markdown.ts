@@ -96,8 +96,9 @@ function parseChunks (markdown: string, starts: readonly number[]): Chunk[] {
 
 function endsInOpenBlock (tree: Root, text: string): boolean {
   // The innermost last block: inside a container, the cut also decides where
-  // trailing blank lines belong (end of input keeps them in an open fence,
-  // a closing heading does not), so nested open blocks count too.
+  // trailing blank lines belong (the end of input leaves them in an open
+  // fence, the line that closes the container does not), so nested open
+  // blocks count too.
   let last: Nodes | undefined = tree.children.at(-1)
   while (last !== undefined && CONTAINERS.has(last.type) && 'children' in last) last = last.children.at(-1)
   if (last === undefined) return false

@@ -30,7 +30,7 @@ export interface StyleDefinition {
 }
 
 /** Outline levels with their own 개요 style: `##` … `######`. */
-export const OUTLINE_LEVELS = 5
+const OUTLINE_LEVELS = 5
 
 const BLACK = '#000000'
 const QUOTE_COLOR = '#505050'
@@ -41,8 +41,13 @@ const TITLE_TEXT: TextStyle = { font: 'gothic', height: 2000, bold: true, color:
 const HEADING_HEIGHTS = [1600, 1400, 1200, 1100, 1100]
 const HEADING_SPACE_BEFORE = [1600, 1200, 800, 600, 600]
 const HEADING_SPACE_AFTER = [600, 400, 300, 200, 200]
-const TABLE_TEXT: TextStyle = { font: 'sans', height: 950, bold: false, color: BLACK }
-const CODE_TEXT: TextStyle = { font: 'mono', height: 950, bold: false, color: BLACK }
+const COMPACT_LINE_SPACING = 130
+/** Text size in table cells and code boxes (9.5 pt). */
+export const COMPACT_TEXT_HEIGHT = 950
+/** Height of one line of compact text at its line spacing. */
+export const COMPACT_LINE_HEIGHT = Math.round(COMPACT_TEXT_HEIGHT * COMPACT_LINE_SPACING / 100)
+const TABLE_TEXT: TextStyle = { font: 'sans', height: COMPACT_TEXT_HEIGHT, bold: false, color: BLACK }
+const CODE_TEXT: TextStyle = { font: 'mono', height: COMPACT_TEXT_HEIGHT, bold: false, color: BLACK }
 
 const PARAGRAPH: ParaShape = {
   align: 'JUSTIFY',
@@ -58,7 +63,6 @@ const PARAGRAPH: ParaShape = {
 const BODY_PARAGRAPH: ParaShape = { ...PARAGRAPH, spaceAfter: 400 }
 const LIST_ITEM_SPACE_AFTER = 200
 const TITLE_PARAGRAPH: ParaShape = { ...PARAGRAPH, align: 'CENTER', spaceAfter: 1200, keepWithNext: true }
-const COMPACT_LINE_SPACING = 130
 
 const STYLE_ID = { normal: 0, body: 1 } as const
 

@@ -2,20 +2,25 @@ import { BORDER_FILL } from './border-fills.js'
 import type { Block, CodeBlock, ParagraphBlock, Run, TableBlock } from './document-model.js'
 import { NO_MARKS } from './document-model.js'
 import { ROOT_NAMESPACE_ATTRIBUTES, XML_DECLARATION } from './namespaces.js'
-import { TABLE_OUTER_MARGIN, TABLE_WIDTH } from './page-layout.js'
-import type { ParagraphFormat, ReportTheme } from './report-theme.js'
+import { TABLE_WIDTH } from './page-layout.js'
+import { COMPACT_LINE_HEIGHT, COMPACT_TEXT_HEIGHT, type ParagraphFormat, type ReportTheme } from './report-theme.js'
 import { SECTION_PROPERTIES_XML } from './section-properties-xml.js'
-import { CELL_MARGIN, estimateRowHeight, fitColumnWidths } from './table-layout.js'
+import { estimateRowHeight, fitColumnWidths } from './table-layout.js'
+import { type TableCell, type TableLook, tableXml } from './table-xml.js'
 import { escapeXmlText } from './xml-text.js'
 
-const TABLE_TEXT_HEIGHT = 950
-/** 9.5 pt text at 130 % line spacing. */
-const TABLE_LINE_HEIGHT = 1235
+const TABLE_LOOK: TableLook = {
+  borderFillId: BORDER_FILL.tableGrid,
+  headerBorderFillId: BORDER_FILL.tableHeader,
+  repeatHeader: true,
+  vertAlign: 'CENTER'
+}
 
-interface Cell {
-  readonly paragraphsXml: string
-  readonly lines: readonly string[]
-  readonly header: boolean
+const CODE_BOX_LOOK: TableLook = {
+  borderFillId: BORDER_FILL.codeBox,
+  headerBorderFillId: BORDER_FILL.codeBox,
+  repeatHeader: false,
+  vertAlign: 'TOP'
 }
 
 /**
@@ -111,19 +116,14 @@ class SectionWriter {
     // paragraphs in the document, so it is the one to carry the page setup.
     const anchor = this.theme.tableAnchor()
     const start = this.paragraphStart(anchor)
-    const cells: Cell[][] = table.rows.map((row, rowIndex) => row.map((runs, column) => ({
+    const cells: TableCell[][] = table.rows.map((row, rowIndex) => row.map((runs, column) => ({
       paragraphsXml: this.paragraph(this.theme.tableCell(table.align[column] ?? null, rowIndex === 0), runs),
       lines: hardLines(runs),
       header: rowIndex === 0
     })))
-    const columns = table.align.map((_, column) => cells.map((row) => (row[column] as Cell).lines))
-    const widths = fitColumnWidths(columns, TABLE_TEXT_HEIGHT, TABLE_WIDTH)
-    return start + this.tableRun(anchor, cells, widths, {
-      borderFillId: BORDER_FILL.tableGrid,
-      headerBorderFillId: BORDER_FILL.tableHeader,
-      repeatHeader: true,
-      vertAlign: 'CENTER'
-    }) + '</hp:p>'
+    const columns = table.align.map((_, column) => cells.map((row) => (row[column] as TableCell).lines))
+    const widths = fitColumnWidths(columns, COMPACT_TEXT_HEIGHT, TABLE_WIDTH)
+    return start + this.objectRun(anchor, tableXml(this.nextObjectId++, cells, widths, this.rowHeights(cells, widths), TABLE_LOOK)) + '</hp:p>'
   }
 
   /** A code block is a one-cell shaded table of monospace lines. */
@@ -132,43 +132,18 @@ class SectionWriter {
     const start = this.paragraphStart(anchor)
     const format = this.theme.codeLine()
     const paragraphsXml = code.lines.map((line) => this.paragraph(format, [{ text: line, marks: NO_MARKS }])).join('')
-    return start + this.tableRun(anchor, [[{ paragraphsXml, lines: code.lines, header: false }]], [TABLE_WIDTH], {
-      borderFillId: BORDER_FILL.codeBox,
-      headerBorderFillId: BORDER_FILL.codeBox,
-      repeatHeader: false,
-      vertAlign: 'TOP'
-    }) + '</hp:p>'
+    const cells = [[{ paragraphsXml, lines: code.lines, header: false }]]
+    return start + this.objectRun(anchor, tableXml(this.nextObjectId++, cells, [TABLE_WIDTH], this.rowHeights(cells, [TABLE_WIDTH]), CODE_BOX_LOOK)) + '</hp:p>'
   }
 
-  private tableRun (anchor: ParagraphFormat, cells: readonly Cell[][], widths: readonly number[], look: {
-    borderFillId: number
-    headerBorderFillId: number
-    repeatHeader: boolean
-    vertAlign: 'CENTER' | 'TOP'
-  }): string {
-    const rowHeights = cells.map((row) =>
-      estimateRowHeight(row.map((cell, column) => ({ lines: cell.lines, width: widths[column] as number })), TABLE_TEXT_HEIGHT, TABLE_LINE_HEIGHT))
-    const margin = `left="${CELL_MARGIN.left}" right="${CELL_MARGIN.right}" top="${CELL_MARGIN.top}" bottom="${CELL_MARGIN.bottom}"`
-    const rowsXml = cells.map((row, rowIndex) => '<hp:tr>' + row.map((cell, column) =>
-      `<hp:tc name="" header="${+cell.header}" hasMargin="0" protect="0" editable="0" dirty="0" borderFillIDRef="${cell.header ? look.headerBorderFillId : look.borderFillId}">` +
-      `<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="${look.vertAlign}" linkListIDRef="0" linkListNextIDRef="0" textWidth="0" textHeight="0" hasTextRef="0" hasNumRef="0">${cell.paragraphsXml}</hp:subList>` +
-      `<hp:cellAddr colAddr="${column}" rowAddr="${rowIndex}"/>` +
-      '<hp:cellSpan colSpan="1" rowSpan="1"/>' +
-      `<hp:cellSz width="${widths[column] as number}" height="${rowHeights[rowIndex] as number}"/>` +
-      `<hp:cellMargin ${margin}/>` +
-      '</hp:tc>').join('') + '</hp:tr>').join('')
-    const width = widths.reduce((sum, value) => sum + value, 0)
-    const height = rowHeights.reduce((sum, value) => sum + value, 0)
-    const objectId = this.nextObjectId++
-    // Hancom follows an object with an empty text element in the same run.
-    return `<hp:run charPrIDRef="${this.theme.charPrId(anchor.text, NO_MARKS)}">` +
-      `<hp:tbl id="${objectId}" zOrder="${objectId - 1}" numberingType="TABLE" textWrap="TOP_AND_BOTTOM" textFlow="BOTH_SIDES" lock="0" dropcapstyle="None" pageBreak="CELL" repeatHeader="${+look.repeatHeader}" rowCnt="${cells.length}" colCnt="${widths.length}" cellSpacing="0" borderFillIDRef="${look.borderFillId}" noAdjust="0">` +
-      `<hp:sz width="${width}" widthRelTo="ABSOLUTE" height="${height}" heightRelTo="ABSOLUTE" protect="0"/>` +
-      '<hp:pos treatAsChar="0" affectLSpacing="0" flowWithText="1" allowOverlap="0" holdAnchorAndSO="0" vertRelTo="PARA" horzRelTo="COLUMN" vertAlign="TOP" horzAlign="LEFT" vertOffset="0" horzOffset="0"/>' +
-      `<hp:outMargin left="${TABLE_OUTER_MARGIN}" right="${TABLE_OUTER_MARGIN}" top="${TABLE_OUTER_MARGIN}" bottom="${TABLE_OUTER_MARGIN}"/>` +
-      `<hp:inMargin ${margin}/>` +
-      rowsXml +
-      '</hp:tbl><hp:t/></hp:run>'
+  private rowHeights (cells: ReadonlyArray<readonly TableCell[]>, widths: readonly number[]): number[] {
+    return cells.map((row) =>
+      estimateRowHeight(row.map((cell, column) => ({ lines: cell.lines, width: widths[column] as number })), COMPACT_TEXT_HEIGHT, COMPACT_LINE_HEIGHT))
+  }
+
+  /** Hancom follows an object with an empty text element in the same run. */
+  private objectRun (anchor: ParagraphFormat, objectXml: string): string {
+    return `<hp:run charPrIDRef="${this.theme.charPrId(anchor.text, NO_MARKS)}">${objectXml}<hp:t/></hp:run>`
   }
 }
 
