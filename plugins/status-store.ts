@@ -11,8 +11,7 @@ declare module 'fastify' {
 export default fp(async function statusStore (app: FastifyInstance) {
   const store = new StatusStore({ ttlMs: app.config.statusTtlMs })
   app.decorate('statusStore', store)
-  // server.close() waits for every open connection, and a status stream is never idle: the
-  // streams have to end before it, so this runs in preClose rather than onClose. The store
-  // still takes status changes afterwards, from generations finishing while the server drains.
-  app.addHook('preClose', async () => { store.close() })
+  // The status stream route ends its streams earlier, in preClose; this stops the sweeper and
+  // ends any subscription that is not a stream.
+  app.addHook('onClose', async () => { store.close() })
 }, { name: 'status-store', dependencies: ['config'] })

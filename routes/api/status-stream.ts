@@ -5,7 +5,7 @@ import { FastifySSEPlugin } from 'fastify-sse-v2'
 import { notFound } from '../../src/errors.js'
 import { persistedStatus } from '../../src/status/persisted.js'
 import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
-import { isTerminal, type StatusSnapshot } from '../../src/status/types.js'
+import { isTerminal, type StatusEvent, type StatusSnapshot } from '../../src/status/types.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
 import { ErrorEnvelope, IdParams } from '../schemas.js'
 
@@ -49,8 +49,16 @@ function toMessage (snapshot: StatusSnapshot, id: number | undefined): EventMess
   return { id: id === undefined ? undefined : String(id), data: JSON.stringify(body) }
 }
 
-const toWire = (item: StreamItem): EventMessage =>
-  item.kind === 'heartbeat' ? { comment: ' ping' } : toMessage(item.event.snapshot, item.event.id)
+/** Every subscriber of a topic gets the same event object: its JSON is made once, not once per stream. */
+const wireMessages = new WeakMap<StatusEvent, EventMessage>()
+const HEARTBEAT: EventMessage = { comment: ' ping' }
+
+function toWire (item: StreamItem): EventMessage {
+  if (item.kind === 'heartbeat') return HEARTBEAT
+  let message = wireMessages.get(item.event)
+  if (!message) wireMessages.set(item.event, message = toMessage(item.event.snapshot, item.event.id))
+  return message
+}
 
 /**
  * fastify-sse-v2 pipes the iterable into the response and never listens for its errors: one that
@@ -86,6 +94,10 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The retry hint rides on our first message instead of a message of its own.
   await app.register(FastifySSEPlugin, { retryDelay: false })
   const { heartbeatMs, idleTimeoutMs, maxDurationMs, retryMs } = app.config.sse
+  // server.close() waits for every open connection, and a stream is never idle, so the streams
+  // must end in preClose. Hooks of this encapsulated plugin run after the root instance's, among
+  // them the generation plugin's shutdown grace: runs finishing then still reach their streams.
+  app.addHook('preClose', async () => { app.statusStore.close() })
 
   app.get('/topics/:id/status/stream', {
     config: { acceptsQueryToken: true },

@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm'
 import { EventSource } from 'eventsource'
 import { artifacts, topics, type GenerationStatus } from '../../src/db/schema.js'
 import { createTopic } from '../../src/topics/repository.js'
-import { bearer, buildTestApp } from '../support/app.js'
+import { buildApp } from '../../src/app.js'
+import { bearer, buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
 import { openSse, payload, type SseFrame } from '../support/sse.js'
 
 interface Test { teardown: (fn: () => unknown) => void }
@@ -351,4 +352,25 @@ t.test('app.close() ends open streams promptly and the clients see the end', asy
   for (const stream of streams) t.same(await stream.rest(2000), [], 'the stream ended cleanly')
   t.equal(app.statusStore.subscriberCount(), 0)
   t.match(app.statusStore.fail(topicId, 'server shutting down'), { status: 'failed' }, 'the store still takes the final status')
+})
+
+t.test('a run that finishes during the shutdown grace still reaches its open streams', async (t) => {
+  const app = await buildApp({ config: testConfig({ SSE_IDLE_TIMEOUT_MS: '60000' }), database: await sharedTestDatabase() })
+  t.teardown(() => app.close())
+  const topicId = await newTopic(app, 'alice', 'generating')
+  // Stands in for the generation plugin's preClose grace: a root-level hook, like every fastify-plugin's.
+  app.addHook('preClose', async () => {
+    await sleep(200)
+    app.statusStore.complete(topicId, 8)
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  app.statusStore.begin(topicId, 'start')
+  const stream = await openSse(`http://127.0.0.1:${port}/api/topics/${topicId}/status/stream`, bearer('alice'))
+  t.equal((await stream.nextMessage())?.id, '1')
+
+  await app.close()
+  const rest = messages(await stream.rest(2000))
+  t.same(rest.map((message) => message.id), ['2'], 'the completion arrived before the stream ended')
+  t.equal(payload(rest[0]).event, 'completion')
 })
