@@ -1,3 +1,4 @@
+import type { Root } from 'mdast'
 import { buildHeaderXml } from './header-xml.js'
 import { mdastToBlocks } from './mdast-to-blocks.js'
 import {
@@ -13,6 +14,23 @@ import { parseMarkdown } from './parse-markdown.js'
 import { buildPreviewText } from './preview-text.js'
 import { ReportTheme } from './report-theme.js'
 import { buildSectionXml } from './section-xml.js'
+
+/**
+ * The parser's own tree walks recurse, so absurd nesting (tens of thousands
+ * of '>' on a line) overflows the call stack inside it. Rather than fail the
+ * report, such input is kept as plain lines.
+ */
+function parseOrKeepLines (markdown: string): Root {
+  try {
+    return parseMarkdown(markdown)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return {
+      type: 'root',
+      children: markdown.split(/\r\n|\r|\n/).map((line) => ({ type: 'paragraph', children: [{ type: 'text', value: line }] }))
+    }
+  }
+}
 
 export interface HwpxOptions {
   /** Document title for the package metadata; the body shows the Markdown's own `#` heading. */
@@ -42,7 +60,7 @@ export async function markdownToHwpx (markdown: string, options: HwpxOptions): P
     throw new RangeError('options.date must be a valid Date')
   }
 
-  const blocks = mdastToBlocks(parseMarkdown(markdown))
+  const blocks = mdastToBlocks(parseOrKeepLines(markdown))
   const theme = new ReportTheme()
   // The section first: writing it registers the shapes the header defines.
   const section = buildSectionXml(blocks, theme)

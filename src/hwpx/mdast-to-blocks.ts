@@ -1,6 +1,7 @@
 import type { List, ListItem, Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import type { Block, CellAlign, Marks, ParagraphBlock, Run } from './document-model.js'
 import { NO_MARKS } from './document-model.js'
+import { forEachNode } from './mdast-walk.js'
 
 const BULLETS = ['•', '○', '-']
 const ORDERED_FORMATS: ReadonlyArray<(n: number) => string> = [(n) => `${n}.`, (n) => `${n})`, (n) => `(${n})`]
@@ -26,27 +27,40 @@ interface Context {
 export function mdastToBlocks (root: Root): Block[] {
   const mapper = new BlockMapper(collectLinkDefinitions(root))
   mapper.flow(root.children, { indent: 0, quoted: false, listDepth: 0 })
+  mapper.finish()
   return mapper.blocks
 }
 
 /** identifier → URL; the first definition of a label wins, as in CommonMark. */
 function collectLinkDefinitions (root: Root): Map<string, string> {
   const urls = new Map<string, string>()
-  const visit = (node: Nodes): void => {
+  forEachNode(root, (node) => {
     if (node.type === 'definition' && !urls.has(node.identifier)) urls.set(node.identifier, node.url)
-    if ('children' in node) for (const child of node.children) visit(child)
-  }
-  visit(root)
+  })
   return urls
 }
 
+// Both walks below keep their own stack of pending work instead of
+// recursing, for the reason given at forEachNode: a line of 5000 '>' is
+// 5000 nested block quotes.
+
 class BlockMapper {
   readonly blocks: Block[] = []
+  /** Work still to do, next task last. */
+  private readonly pending: Array<() => void> = []
 
   constructor (private readonly definitions: ReadonlyMap<string, string>) {}
 
+  /** Maps `nodes` before anything already pending. */
   flow (nodes: readonly RootContent[], context: Context): void {
-    for (const node of nodes) this.flowNode(node, context)
+    for (let index = nodes.length - 1; index >= 0; index--) {
+      const node = nodes[index] as RootContent
+      this.pending.push(() => { this.flowNode(node, context) })
+    }
+  }
+
+  finish (): void {
+    for (let task = this.pending.pop(); task !== undefined; task = this.pending.pop()) task()
   }
 
   private flowNode (node: RootContent, context: Context): void {
@@ -90,7 +104,9 @@ class BlockMapper {
   private list (list: List, context: Context): void {
     const start = list.start ?? 1
     const depth = context.listDepth
-    list.children.forEach((item: ListItem, index) => {
+    const inner = { ...context, listDepth: depth + 1 }
+    for (let index = list.children.length - 1; index >= 0; index--) {
+      const item = list.children[index] as ListItem
       const numberOrBullet = list.ordered
         ? (ORDERED_FORMATS[depth % ORDERED_FORMATS.length] as (n: number) => string)(start + index)
         : BULLETS[depth % BULLETS.length] as string
@@ -98,8 +114,8 @@ class BlockMapper {
       const marker = item.checked === null || item.checked === undefined
         ? numberOrBullet
         : list.ordered ? `${numberOrBullet} ${box}` : box
-      this.item(marker, item.children, { ...context, listDepth: depth + 1 })
-    })
+      this.pending.push(() => { this.item(marker, item.children, inner) })
+    }
   }
 
   /** A list item or footnote: the marker hangs before its first paragraph. */
@@ -125,58 +141,65 @@ class BlockMapper {
 
   private runs (nodes: readonly PhrasingContent[]): Run[] {
     const runs: Run[] = []
-    this.phrasing(nodes, NO_MARKS, runs)
-    return runs
-  }
-
-  private phrasing (nodes: readonly PhrasingContent[], marks: Marks, runs: Run[]): void {
-    const push = (text: string, runMarks = marks): void => {
-      if (text !== '') runs.push({ text, marks: runMarks })
+    const push = (text: string, marks: Marks): void => {
+      if (text !== '') runs.push({ text, marks })
     }
-    for (const node of nodes) {
+    // Inline nodes still to map, next last; a string is literal text.
+    const pending: Array<{ readonly node: PhrasingContent | string, readonly marks: Marks }> = []
+    const schedule = (children: readonly PhrasingContent[], marks: Marks): void => {
+      for (let index = children.length - 1; index >= 0; index--) pending.push({ node: children[index] as PhrasingContent, marks })
+    }
+    schedule(nodes, NO_MARKS)
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const { node, marks } = next
+      if (typeof node === 'string') {
+        push(node, marks)
+        continue
+      }
       switch (node.type) {
         case 'text':
-          push(softBreaksToSpaces(node.value))
+          push(softBreaksToSpaces(node.value), marks)
           break
         case 'strong':
-          this.phrasing(node.children, { ...marks, bold: true }, runs)
+          schedule(node.children, { ...marks, bold: true })
           break
         case 'emphasis':
-          this.phrasing(node.children, { ...marks, italic: true }, runs)
+          schedule(node.children, { ...marks, italic: true })
           break
         case 'delete':
-          this.phrasing(node.children, { ...marks, strike: true }, runs)
+          schedule(node.children, { ...marks, strike: true })
           break
         case 'inlineCode':
           push(softBreaksToSpaces(node.value), { ...marks, code: true })
           break
         case 'break':
-          push('\n')
+          push('\n', marks)
           break
         case 'link':
-          this.phrasing(node.children, marks, runs)
-          push(urlSuffix(node.url, plainText(node)))
+          pending.push({ node: urlSuffix(node.url, plainText(node)), marks })
+          schedule(node.children, marks)
           break
         case 'linkReference':
-          this.phrasing(node.children, marks, runs)
-          push(urlSuffix(this.definitions.get(node.identifier) ?? '', plainText(node)))
+          pending.push({ node: urlSuffix(this.definitions.get(node.identifier) ?? '', plainText(node)), marks })
+          schedule(node.children, marks)
           break
         case 'image':
-          push(imageText(node.alt, node.url))
+          push(imageText(node.alt, node.url), marks)
           break
         case 'imageReference':
-          push(imageText(node.alt, this.definitions.get(node.identifier) ?? ''))
+          push(imageText(node.alt, this.definitions.get(node.identifier) ?? ''), marks)
           break
         case 'footnoteReference':
-          push(`[${node.label ?? node.identifier}]`)
+          push(`[${node.label ?? node.identifier}]`, marks)
           break
         case 'html':
-          push(BREAK_TAG.test(node.value) ? '\n' : softBreaksToSpaces(node.value))
+          push(BREAK_TAG.test(node.value) ? '\n' : softBreaksToSpaces(node.value), marks)
           break
         default:
-          push(softBreaksToSpaces(plainText(node)))
+          push(softBreaksToSpaces(plainText(node)), marks)
       }
     }
+    return runs
   }
 }
 
@@ -226,7 +249,9 @@ function imageText (alt: string | null | undefined, url: string): string {
 }
 
 function plainText (node: Nodes): string {
-  if ('value' in node) return node.value
-  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('')
-  return ''
+  let text = ''
+  forEachNode(node, (descendant) => {
+    if ('value' in descendant) text += descendant.value
+  })
+  return text
 }

@@ -22,3 +22,6 @@ export const TABLE_WIDTH = BODY_WIDTH - 2 * TABLE_OUTER_MARGIN
 
 /** Horizontal distance per nesting level (block quote or list). */
 export const INDENT_STEP = 2000
+
+/** Deeper nesting stops indenting here, leaving text a third of the line. */
+export const MAX_INDENT = Math.floor(BODY_WIDTH * 2 / 3 / INDENT_STEP) * INDENT_STEP

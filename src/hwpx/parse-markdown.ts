@@ -2,6 +2,7 @@ import type { Nodes, Root } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
+import { forEachNode } from './mdast-walk.js'
 
 const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
 
@@ -123,12 +124,10 @@ function isUnclosedFence (node: Nodes, text: string): boolean {
 
 function collectDefinitionLabels (tree: Root): DefinitionLabels {
   const labels: DefinitionLabels = { links: new Map(), footnotes: new Map() }
-  const visit = (node: Nodes): void => {
+  forEachNode(tree, (node) => {
     if (node.type === 'definition') labels.links.set(node.identifier, node.label ?? node.identifier)
     if (node.type === 'footnoteDefinition') labels.footnotes.set(node.identifier, node.label ?? node.identifier)
-    if ('children' in node) for (const child of node.children) visit(child)
-  }
-  visit(tree)
+  })
   return labels
 }
 

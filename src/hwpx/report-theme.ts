@@ -1,7 +1,7 @@
 import { BORDER_FILL } from './border-fills.js'
 import { type CellAlign, type Marks, NO_MARKS, type ParagraphBlock } from './document-model.js'
 import type { FontFamily } from './fonts.js'
-import { INDENT_STEP } from './page-layout.js'
+import { INDENT_STEP, MAX_INDENT } from './page-layout.js'
 import { type CharShape, type HorizontalAlign, type ParaShape, PropertyRegistry } from './property-registry.js'
 import { estimateTextWidth } from './text-width.js'
 
@@ -71,6 +71,10 @@ function outlineStyleId (level: number): number {
   return STYLE_ID.body + level
 }
 
+function indentWidth (levels: number): number {
+  return Math.min(levels * INDENT_STEP, MAX_INDENT)
+}
+
 function headingLevelIndex (level: number): number {
   return Math.min(Math.max(level, 1), OUTLINE_LEVELS) - 1
 }
@@ -119,7 +123,7 @@ export class ReportTheme {
       return this.format(outlineStyleId(headingLevelIndex(block.headingLevel) + 1), headingParagraph(block.headingLevel), headingText(block.headingLevel))
     }
     const text = block.quoted ? { ...BODY_TEXT, color: QUOTE_COLOR } : BODY_TEXT
-    const textColumn = block.indent * INDENT_STEP
+    const textColumn = indentWidth(block.indent)
     if (block.marker === null) return this.format(STYLE_ID.body, { ...BODY_PARAGRAPH, left: textColumn }, text)
     const hanging = Math.min(estimateTextWidth(`${block.marker} `, BODY_TEXT.height), textColumn)
     return this.format(STYLE_ID.body, {
@@ -148,7 +152,7 @@ export class ReportTheme {
   rule (indent: number): ParagraphFormat {
     return this.format(STYLE_ID.normal, {
       ...PARAGRAPH,
-      left: indent * INDENT_STEP,
+      left: indentWidth(indent),
       spaceBefore: 200,
       spaceAfter: 600,
       borderFillId: BORDER_FILL.rule

@@ -228,6 +228,30 @@ t.test('block quotes are indented and set apart, nesting deeper', async (t) => {
   t.not(looks(header, quote?.runs[0]?.charPrIDRef ?? '').color, '#000000')
 })
 
+t.test('very deep nesting stops indenting before the text runs out of room', async (t) => {
+  const { header, paras } = await convert('>'.repeat(40) + ' 깊은 인용\n\n' + Array.from({ length: 30 }, (_, depth) => ' '.repeat(depth * 2) + '- 항목').join('\n'))
+  const textWidth = 59528 - 2 * 8504
+  for (const paragraph of paras) {
+    const { left, intent } = layout(header, paragraph.paraPrIDRef)
+    t.ok(left - intent <= textWidth * 2 / 3, `text column ${left - intent}`)
+  }
+  t.equal(paras.length, 31)
+})
+
+t.test('input too deeply nested for the parser is kept as plain lines', async (t) => {
+  // Real trigger: about 20 000 '>' on one line, which takes the parser many
+  // seconds to give up on; the parser's failure is simulated instead.
+  const overflowing = async (error: Error): Promise<typeof markdownToHwpx> => (await t.mockImport<typeof import('../../src/hwpx/markdown-to-hwpx.js')>(
+    '../../src/hwpx/markdown-to-hwpx.js',
+    { '../../src/hwpx/parse-markdown.js': { parseMarkdown: () => { throw error } } }
+  )).markdownToHwpx
+  const convertKeepingLines = await overflowing(new RangeError('Maximum call stack size exceeded'))
+  const pkg = await unzipHwpx(await convertKeepingLines('>>> 깊은 곳\r\n**둘째** 줄', { title: 't' }))
+  t.same(packageViolations(pkg), [])
+  t.same(paragraphs(parseXml(text(pkg, 'Contents/section0.xml'))).map((paragraph) => paragraph.text), ['>>> 깊은 곳', '**둘째** 줄'])
+  await t.rejects((await overflowing(new TypeError('bug')))('x', { title: 't' }), TypeError, 'other errors are not hidden')
+})
+
 t.test('a horizontal rule is a paragraph with a bottom border', async (t) => {
   const { header, paras } = await convert('위\n\n---\n\n아래')
   const rule = paras[1]
