@@ -1,4 +1,5 @@
 import t from 'tap'
+import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { eq } from 'drizzle-orm'
@@ -320,6 +321,23 @@ t.test('a client that disconnects is unsubscribed at once', async (t) => {
   t.equal(app.statusStore.subscriberCount(topicId), 1)
   stream.close()
   t.ok(await waitFor(() => app.statusStore.subscriberCount(topicId) === 0, 2000), 'gone long before the idle timeout')
+})
+
+t.test('clients that leave while their request is handled leave no subscriber behind', async (t) => {
+  const { app, url } = await serve(t, { SSE_IDLE_TIMEOUT_MS: '60000' })
+  // Only in the database as generating: the route waits for two queries before it subscribes.
+  const topicId = await newTopic(app, 'alice', 'generating')
+  for (let i = 0; i < 200; i++) {
+    const request = http.request(url(topicId), { headers: bearer('alice'), agent: false })
+    request.on('error', () => {})
+    request.end()
+    await sleep(i % 6)
+    request.destroy()
+  }
+  t.ok(await waitFor(() => app.statusStore.subscriberCount() === 0, 3000), `${app.statusStore.subscriberCount()} subscribers left`)
+  const stream = await openSse(url(topicId), bearer('alice'))
+  t.equal(stream.status, 200, 'and the server still serves streams')
+  stream.close()
 })
 
 t.test('1 000 connect/disconnect cycles leave no subscriber behind', async (t) => {
