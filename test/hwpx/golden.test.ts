@@ -28,11 +28,10 @@ for (const [part, golden] of [['Contents/section0.xml', 'report.section0.xml'], 
     const actualLines = actual.split('\n')
     const expectedLines = expected.split('\n')
     const firstDifference = actualLines.findIndex((line, index) => line !== expectedLines[index])
-    t.equal(firstDifference === -1 && actualLines.length === expectedLines.length ? null : {
-      line: firstDifference + 1,
-      expected: expectedLines[firstDifference],
-      actual: actualLines[firstDifference]
-    }, null, 'no differing line')
+    const difference = firstDifference === -1 && actualLines.length === expectedLines.length
+      ? null
+      : { line: firstDifference + 1, expected: expectedLines[firstDifference], actual: actualLines[firstDifference] }
+    t.equal(difference, null, 'no differing line')
     t.equal(actual, expected)
   })
 }

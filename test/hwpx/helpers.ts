@@ -158,7 +158,6 @@ export function findAll (root: XmlElement, name: string): XmlElement[] {
 
 // ---------------------------------------------------------------- invariants
 
-// eslint-disable-next-line no-control-regex
 const INVALID_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
 
 /** Everything wrong with `pkg`, as sentences; empty when the package is valid. */

@@ -241,10 +241,12 @@ t.test('very deep nesting stops indenting before the text runs out of room', asy
 t.test('input too deeply nested for the parser is kept as plain lines', async (t) => {
   // Real trigger: about 20 000 '>' on one line, which takes the parser many
   // seconds to give up on; the parser's failure is simulated instead.
-  const overflowing = async (error: Error): Promise<typeof markdownToHwpx> => (await t.mockImport<typeof import('../../src/hwpx/markdown-to-hwpx.js')>(
-    '../../src/hwpx/markdown-to-hwpx.js',
-    { '../../src/hwpx/parse-markdown.js': { parseMarkdown: () => { throw error } } }
-  )).markdownToHwpx
+  const overflowing = async (error: Error): Promise<typeof markdownToHwpx> => {
+    const module = await t.mockImport<typeof import('../../src/hwpx/markdown-to-hwpx.js')>('../../src/hwpx/markdown-to-hwpx.js', {
+      '../../src/hwpx/parse-markdown.js': { parseMarkdown: () => { throw error } }
+    })
+    return module.markdownToHwpx
+  }
   const convertKeepingLines = await overflowing(new RangeError('Maximum call stack size exceeded'))
   const pkg = await unzipHwpx(await convertKeepingLines('>>> 깊은 곳\r\n**둘째** 줄', { title: 't' }))
   t.same(packageViolations(pkg), [])

@@ -100,7 +100,7 @@ const boundaryCases: Record<string, string> = {
   'open fence in a list, blank lines, heading': '- \n  ```\n\n\n# h\n',
   'byte-order mark before an open fence': '\uFEFF\n\n```\n\n\n# h\n',
   'two byte-order marks': '\uFEFF\uFEFF# a\n# b',
-  'empty': '',
+  empty: '',
   'loose list is not split': '- a\n\n- b\n\n1. c\n\n2. d',
   'paragraph after a list': '- a\n\n텍스트\n\n> q\n\n텍스트',
   'paragraph inside a fence': '```\n\n텍스트\n```\n\n텍스트',
