@@ -29,6 +29,8 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { id } = request.params
+    // Polling is the hot path: a live run of the caller's own is answered from memory alone.
+    if (app.statusStore.ownerOf(id) === request.userId) return ok(app.statusStore.get(id)!)
     const topic = await getOwnTopic(app.db, request.userId, id)
     const status = app.statusStore.get(id) ?? await persistedStatus(app.db, topic)
     if (!status) throw notFound(`No generation status found for topic_id ${id}`)

@@ -95,7 +95,7 @@ export class GenerationService {
       ? (await createTopic(db, { userId: request.userId, topic: request.topic, templateId: template.id })).id
       : (await getOwnTopic(db, request.userId, request.topicId)).id
 
-    if (!store.begin(topicId, '생성 준비 중')) throw conflict(CONFLICT_MESSAGE)
+    if (!store.begin(topicId, '생성 준비 중', request.userId)) throw conflict(CONFLICT_MESSAGE)
     const { title, sections } = parsePlanMarkdown(request.plan)
     const startedAt = new Date()
     try {

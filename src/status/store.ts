@@ -13,6 +13,8 @@ interface Entry {
   /** The run's events, oldest first; never empty, and the last one carries the current snapshot. */
   history: StatusEvent[]
   lastId: number
+  /** Whose run it is, so that polling can be answered from memory without a database round trip. */
+  ownerId: string | undefined
 }
 
 /** An expired entry is swept at most this long after its TTL, however long the TTL. */
@@ -52,12 +54,12 @@ export class StatusStore {
    * changing nothing, if the topic is already generating — the check and the change are one step,
    * so two concurrent requests cannot both start it.
    */
-  begin (topicId: number, currentStep: string): boolean {
+  begin (topicId: number, currentStep: string, ownerId?: string): boolean {
     const previous = this.#entry(topicId)
     if (previous && !isTerminal(current(previous).status)) return false
     // The old run's events are dropped but its sequence goes on, so an id a client still holds
     // from that run can never be mistaken for one of the new run.
-    const entry: Entry = { history: [], lastId: previous?.lastId ?? 0 }
+    const entry: Entry = { history: [], lastId: previous?.lastId ?? 0, ownerId }
     this.#entries.set(topicId, entry)
     this.#finishedAt.delete(topicId)
     this.#publish(topicId, entry, {
@@ -109,6 +111,11 @@ export class StatusStore {
       completed_at: (failedAt ?? new Date(this.#now())).toISOString(),
       error_message: errorMessage
     })
+  }
+
+  /** The user who began the topic's run, while its entry lives. */
+  ownerOf (topicId: number): string | undefined {
+    return this.#entry(topicId)?.ownerId
   }
 
   get (topicId: number): StatusSnapshot | undefined {
