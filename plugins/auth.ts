@@ -53,12 +53,14 @@ export default fp(async function auth (app: FastifyInstance) {
 
   app.decorateRequest('userId', '')
   app.decorate('signToken', (userId: string) => signUserToken(secret, userId))
-  app.decorate('authenticate', async (request: FastifyRequest) => {
+  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
     const user = await request.jwtVerify<{ sub?: unknown }>()
     if (typeof user.sub !== 'string' || !USER_ID_PATTERN.test(user.sub)) {
       throw new AppError('UNAUTHORIZED', 'The token has no valid "sub" (user id) claim')
     }
     request.userId = user.sub
+    // Every later line of the request names the user, "request completed" too (it logs through the reply's logger).
+    request.log = reply.log = request.log.child({ userId: user.sub })
   })
 
   if (!configured) {

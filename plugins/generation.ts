@@ -14,11 +14,12 @@ export default fp(async function generation (app: FastifyInstance) {
     llm: app.llm,
     store: app.statusStore,
     log: app.log,
-    shutdownGraceMs: app.config.shutdownGraceMs
+    shutdownGraceMs: app.config.shutdownGraceMs,
+    observer: app.metrics
   })
   await generator.recoverInterrupted()
   app.decorate('generator', generator)
   // preClose runs before the server stops and before the database plugin's onClose, so running
   // generations can still save their results (or their failure) during the grace period.
   app.addHook('preClose', async () => { await generator.shutdown() })
-}, { name: 'generation', dependencies: ['database', 'llm', 'status-store'] })
+}, { name: 'generation', dependencies: ['database', 'llm', 'status-store', 'metrics'] })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import authPlugin from '../plugins/auth.js'
 import configPlugin from '../plugins/config.js'
@@ -8,6 +8,8 @@ import databasePlugin from '../plugins/database.js'
 import errorsPlugin from '../plugins/errors.js'
 import generationPlugin from '../plugins/generation.js'
 import llmPlugin from '../plugins/llm.js'
+import metricsPlugin from '../plugins/metrics.js'
+import openapiPlugin from '../plugins/openapi.js'
 import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
 import staticPagePlugin from '../plugins/static.js'
@@ -43,6 +45,8 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdFor,
+    // The same name as in error answers (meta.requestId), so a log line and an answer match by eye.
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -57,6 +61,8 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(authPlugin)
   await app.register(rateLimitPlugin)
   await app.register(llmPlugin)
+  await app.register(openapiPlugin)
+  await app.register(metricsPlugin)
   await app.register(generationPlugin)
 
   await app.register(healthRoutes)

@@ -6,6 +6,7 @@ const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace',
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 })
 const PositiveMs = Type.Integer({ minimum: 1 })
+const Switch = Type.Union([Type.Literal('true'), Type.Literal('false')])
 
 /**
  * Every setting the service reads, with its environment variable name as the key so that a
@@ -39,7 +40,9 @@ const EnvSchema = Type.Object({
   SSE_IDLE_TIMEOUT_MS: PositiveMs,
   SSE_MAX_DURATION_MS: PositiveMs,
   SSE_RETRY_MS: PositiveMs,
-  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' }))
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  METRICS_ENABLED: Switch,
+  DOCS_ENABLED: Switch
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -67,7 +70,9 @@ export const ENV_DEFAULTS = {
   SSE_HEARTBEAT_MS: 15_000,
   SSE_IDLE_TIMEOUT_MS: 60_000,
   SSE_MAX_DURATION_MS: 3_600_000,
-  SSE_RETRY_MS: 3000
+  SSE_RETRY_MS: 3000,
+  METRICS_ENABLED: 'true',
+  DOCS_ENABLED: 'true'
 } satisfies Partial<Env>
 
 export type TrustProxy = boolean | number | string[]
@@ -102,6 +107,10 @@ export interface Config {
   shutdownGraceMs: number
   sse: { heartbeatMs: number, idleTimeoutMs: number, maxDurationMs: number, retryMs: number }
   publicUrl?: string
+  /** GET /metrics (Prometheus), unauthenticated: keep it off where the network cannot be trusted. */
+  metricsEnabled: boolean
+  /** GET /docs (Swagger UI) and /docs/json (the OpenAPI document), unauthenticated. */
+  docsEnabled: boolean
 }
 
 export class ConfigError extends Error {
@@ -180,6 +189,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       maxDurationMs: e.SSE_MAX_DURATION_MS,
       retryMs: e.SSE_RETRY_MS
     },
-    publicUrl: e.PUBLIC_URL
+    publicUrl: e.PUBLIC_URL,
+    metricsEnabled: e.METRICS_ENABLED === 'true',
+    docsEnabled: e.DOCS_ENABLED === 'true'
   }
 }

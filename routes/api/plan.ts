@@ -59,6 +59,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       planSections: planned.sections
     })
     if (planned.usage) await recordAiUsage(app.db, row.id, 'plan', planned.usage)
+    app.metrics.planAnswered(planned.source)
     request.log.info({ topicId: row.id, source: planned.source, elapsedMs: Math.round(performance.now() - startedAt) }, 'plan ready')
     return ok({
       topic_id: row.id,

@@ -26,6 +26,11 @@ export interface GenerationRequest {
   topicId?: number
 }
 
+/** Told how each generation ended (for metrics); the service works the same without one. */
+export interface GenerationObserver {
+  generationFinished: (outcome: 'completed' | 'failed', durationMs: number) => void
+}
+
 export interface GenerationServiceOptions {
   db: Database
   llm: LlmProvider
@@ -33,6 +38,7 @@ export interface GenerationServiceOptions {
   log: FastifyBaseLogger
   /** How long running generations may finish once shutdown begins. */
   shutdownGraceMs: number
+  observer?: GenerationObserver
 }
 
 class ShutdownAbort extends Error {
@@ -161,14 +167,18 @@ export class GenerationService {
       const saved = await saveFinishedReport(db, { topicId, title, fallbackTitle: job.topic, markdown, hwpx, usage, completedAt })
       // The same instant as in the database, so /status reads alike from memory and after a restart.
       store.complete(topicId, saved.hwpxId, completedAt)
-      log.info({ artifactId: saved.hwpxId, version: saved.version, durationMs: Math.round(performance.now() - startedAt) }, 'generation completed')
+      const durationMs = Math.round(performance.now() - startedAt)
+      log.info({ artifactId: saved.hwpxId, version: saved.version, durationMs }, 'generation completed')
+      this.options.observer?.generationFinished('completed', durationMs)
     } catch (caught) {
       const error = signal.aborted ? new ShutdownAbort() : caught
       const message = userMessage(error)
-      log.error({ err: caught, durationMs: Math.round(performance.now() - startedAt) }, 'generation failed')
+      const durationMs = Math.round(performance.now() - startedAt)
+      log.error({ err: caught, durationMs }, 'generation failed')
       const failedAt = new Date()
       await this.persistFailure(topicId, message, failedAt, log)
       store.fail(topicId, message, failedAt)
+      this.options.observer?.generationFinished('failed', durationMs)
     }
   }
 

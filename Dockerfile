@@ -1,0 +1,43 @@
+# reportflow: built with every dependency, run with the production ones only.
+# The build and start steps are the commands package.json and CI use (`npm ci`, `npm run build`,
+# `node dist/src/server.js`); test/ops/dockerfile.test.ts checks them against package.json and
+# runs this file's steps without Docker, so the two cannot drift apart.
+#
+#   docker build -t reportflow .
+#   docker run -p 3000:3000 -e JWT_SECRET=... -e DATABASE_URL=postgres://... reportflow
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY plugins ./plugins
+COPY routes ./routes
+COPY scripts ./scripts
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Found at run time by walking up from dist/: the migrations, applied at start, and the web page.
+COPY drizzle ./drizzle
+COPY public ./public
+# The embedded PGlite database (when DATABASE_URL is unset) lives here: mount a volume to keep it.
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 3000
+# The slim image has no curl; Node 20 has fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Not `npm start`: its prestart would build again, and npm would stand between the process and SIGTERM.
+CMD ["node", "dist/src/server.js"]

@@ -1,0 +1,149 @@
+/**
+ * Answer examples for the OpenAPI document: the seed spec's (§5), completed with the fields this
+ * API adds (`source`, `stream_url`, `meta.requestId`, the nulls of a status), so that each one is a
+ * valid instance of its schema — a test checks that. Request examples sit on the body schemas.
+ */
+
+interface Example { summary: string, value: unknown }
+
+const REQUEST_ID = '8f14e45f-ceea-467a-9575-6f2b5b7c3d21'
+
+const error = (code: string, message: string, extra: { details?: unknown, hint?: string } = {}) => ({
+  success: false,
+  error: { code, message, ...extra },
+  meta: { requestId: REQUEST_ID }
+})
+
+const status = (fields: Record<string, unknown>) => ({
+  success: true,
+  data: {
+    topic_id: 1,
+    status: 'generating',
+    progress_percent: 45,
+    current_step: 'Generating main content...',
+    started_at: '2025-11-12T10:30:00Z',
+    estimated_completion: '2025-11-12T10:45:30Z',
+    artifact_id: null,
+    completed_at: null,
+    error_message: null,
+    ...fields
+  }
+})
+
+/** By operation ("METHOD /path" as in the document), then status code, then example name. */
+export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Example>>> = {
+  'POST /api/topics/plan': {
+    200: {
+      plan: {
+        summary: 'An outline from Claude',
+        value: {
+          success: true,
+          data: {
+            topic_id: 1,
+            plan: '# 보고서 계획\n\n## 개요\n\n보고서의 전체 개요\n\n## 시장 분석\n\n시장 현황 분석\n',
+            sections: [
+              { title: '개요', description: '보고서의 전체 개요', order: 1 },
+              { title: '시장 분석', description: '시장 현황 분석', order: 2 }
+            ],
+            estimated_sections_count: 2,
+            source: 'llm'
+          }
+        }
+      }
+    },
+    400: {
+      missingTopic: {
+        summary: 'No topic',
+        value: error('VALIDATION_ERROR', 'topic is required', { details: [{ field: 'body', message: "must have required property 'topic'" }] })
+      }
+    },
+    429: {
+      rateLimited: {
+        summary: 'More than 10 plans in a minute',
+        value: error('RATE_LIMITED', 'Too many requests: at most 10 per window, try again in 1 minute', {
+          hint: 'Wait for the number of seconds in the Retry-After header'
+        })
+      }
+    }
+  },
+  'POST /api/topics/generate': {
+    202: {
+      started: {
+        summary: 'Generation started in the background',
+        value: {
+          success: true,
+          data: {
+            topic_id: 1,
+            status: 'generating',
+            message: 'Report generation started in background',
+            status_check_url: '/api/topics/1/status',
+            stream_url: '/api/topics/1/status/stream'
+          }
+        }
+      }
+    },
+    409: {
+      alreadyGenerating: {
+        summary: 'The topic is already generating',
+        value: error('CONFLICT', 'Generation already in progress for this topic')
+      }
+    }
+  },
+  'GET /api/topics/{id}/status': {
+    200: {
+      generating: { summary: 'Generating', value: status({}) },
+      completed: {
+        summary: 'Completed',
+        value: status({
+          status: 'completed',
+          progress_percent: 100,
+          current_step: '저장 중',
+          estimated_completion: null,
+          artifact_id: 123,
+          completed_at: '2025-11-12T10:45:20Z'
+        })
+      },
+      failed: {
+        summary: 'Failed',
+        value: status({
+          status: 'failed',
+          progress_percent: 30,
+          current_step: "'시장 분석' 작성 중 (2/5)",
+          estimated_completion: null,
+          completed_at: '2025-11-12T10:36:10Z',
+          error_message: 'Claude가 일시적으로 과부하 상태여서 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
+        })
+      }
+    },
+    404: {
+      noStatus: {
+        summary: 'The topic has never been generated',
+        value: error('NOT_FOUND', 'No generation status found for topic_id 999')
+      }
+    }
+  }
+}
+
+interface Document {
+  paths?: Record<string, Record<string, unknown> | undefined>
+}
+
+interface Operation {
+  responses?: Record<string, { content?: Record<string, { examples?: Record<string, Example> }> }>
+}
+
+/** Puts the examples into the document's JSON answers; an example whose place is gone is an error. */
+export function addExamples<D extends Document> (document: D): D {
+  for (const [key, byStatus] of Object.entries(ANSWER_EXAMPLES)) {
+    const [method, path] = key.split(' ') as [string, string]
+    const operation = document.paths?.[path]?.[method.toLowerCase()] as Operation | undefined
+    for (const [code, examples] of Object.entries(byStatus)) {
+      const content = operation?.responses?.[code]?.content
+      const media = content?.['application/json']
+      if (!content || !media) throw new Error(`OpenAPI example for ${key} ${code}: the document has no such JSON answer`)
+      // A new object: the generator may share one media object between answers.
+      content['application/json'] = { ...media, examples: { ...media.examples, ...examples } }
+    }
+  }
+  return document
+}

@@ -1,0 +1,137 @@
+import { Writable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t, { type Test } from 'tap'
+import { fetch } from 'undici'
+import { buildApp } from '../../src/app.js'
+import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
+import { planTopic } from '../support/generation.js'
+import { openSse, payload, type SseFrame } from '../support/sse.js'
+import { startNginx } from './support/nginx.js'
+
+/** The test conf's stream read timeout: far shorter than a production one, and longer than the heartbeat. */
+const PROXY_READ_TIMEOUT_MS = 1000
+
+/** The service behind its own nginx, logging to memory so the test can see what the service saw. */
+async function serveBehindNginx (t: Test, env: Record<string, string>) {
+  const logs: Array<Record<string, unknown>> = []
+  const stream = new Writable({
+    write (chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    }
+  })
+  const app = await buildApp({
+    config: testConfig({ TRUST_PROXY: 'true', SSE_IDLE_TIMEOUT_MS: '10000', ...env }),
+    database: await sharedTestDatabase(),
+    logger: { level: 'info', stream }
+  })
+  t.teardown(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  const nginx = await startNginx(t, { upstreamPort: port, streamReadTimeout: `${PROXY_READ_TIMEOUT_MS / 1000}s` })
+  return { app, nginx, logs }
+}
+
+t.test('status events arrive through the proxy as they happen, not buffered until the end', async (t) => {
+  const { app, nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
+  const { topic_id: topicId } = await planTopic(app, 'proxy-live')
+  app.statusStore.begin(topicId, '시작')
+
+  const stream = await openSse(`${nginx.url}/api/topics/${topicId}/status/stream`, bearer('proxy-live'))
+  t.teardown(() => stream.close())
+  t.equal(stream.status, 200)
+  t.match(stream.headers['content-type'], /^text\/event-stream/)
+  t.match(payload(await stream.nextMessage()), { event: 'status_update', progress_percent: 0 })
+
+  const delays: number[] = []
+  for (const percent of [20, 40, 60, 80]) {
+    await sleep(250)
+    const publishedAt = performance.now()
+    app.statusStore.update(topicId, { progress_percent: percent })
+    t.match(payload(await stream.nextMessage(2000)), { event: 'status_update', progress_percent: percent })
+    delays.push(performance.now() - publishedAt)
+  }
+  t.ok(Math.max(...delays) < 150, `each event arrived within 150 ms of being published (${delays.map(Math.round).join(', ')} ms)`)
+
+  app.statusStore.complete(topicId, 1)
+  t.match(payload(await stream.nextMessage(2000)), { event: 'completion', status: 'completed' })
+  t.same(await stream.rest(2000), [], 'the stream ends after the completion')
+})
+
+async function quietStream (app: Awaited<ReturnType<typeof serveBehindNginx>>['app'], url: string, user: string) {
+  const { topic_id: topicId } = await planTopic(app, user)
+  app.statusStore.begin(topicId, '시작')
+  const stream = await openSse(`${url}/api/topics/${topicId}/status/stream`, bearer(user))
+  const first = await stream.nextMessage()
+  const frames: SseFrame[] = []
+  const quietUntil = performance.now() + 2.5 * PROXY_READ_TIMEOUT_MS
+  let ended = false
+  while (!ended && performance.now() < quietUntil) {
+    try {
+      const frame = await stream.next(Math.max(1, quietUntil - performance.now()))
+      if (frame === undefined) ended = true
+      else frames.push(frame)
+    } catch {
+      // Nothing more within the quiet spell.
+    }
+  }
+  return { topicId, stream, first, frames, ended }
+}
+
+t.test('heartbeats keep a quiet stream open past the proxy read timeout', async (t) => {
+  const { app, nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
+  const { topicId, stream, first, frames, ended } = await quietStream(app, nginx.url, 'proxy-quiet')
+  t.teardown(() => stream.close())
+  t.match(payload(first), { event: 'status_update' })
+  t.notOk(ended, `still open after ${2.5 * PROXY_READ_TIMEOUT_MS} ms without a status change`)
+  t.ok(frames.length >= 8 && frames.every((f) => f.type === 'comment'), `${frames.length} heartbeats came through`)
+
+  app.statusStore.update(topicId, { progress_percent: 50 })
+  t.match(payload(await stream.nextMessage(2000)), { progress_percent: 50 }, 'and it still carries events')
+  app.statusStore.fail(topicId, 'stop')
+  t.match(payload(await stream.nextMessage(2000)), { event: 'completion', status: 'failed' })
+})
+
+t.test('without heartbeats inside the read timeout the proxy cuts the stream (the test can tell)', async (t) => {
+  const { app, nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '5000' })
+  const { topicId, stream, frames, ended } = await quietStream(app, nginx.url, 'proxy-cut')
+  t.teardown(() => stream.close())
+  t.ok(ended, 'nginx ended the stream')
+  t.same(frames, [])
+  app.statusStore.clear(topicId)
+})
+
+t.test('request ids pass through the proxy both ways; X-Forwarded-* are trusted', async (t) => {
+  const { nginx, logs } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
+
+  const given = await fetch(`${nginx.url}/health`, { headers: { 'x-request-id': 'proxy-trace-1', 'x-forwarded-for': '203.0.113.7' } })
+  t.equal(given.status, 200)
+  t.equal(given.headers.get('x-request-id'), 'proxy-trace-1', 'the caller\'s id comes back')
+  const incoming = logs.find((line) => line.requestId === 'proxy-trace-1' && line.msg === 'incoming request')
+  t.match(incoming, { req: { url: '/health', remoteAddress: '203.0.113.7' } },
+    'the service logged the id, and the client address from X-Forwarded-For (TRUST_PROXY)')
+
+  const made = await fetch(`${nginx.url}/health`)
+  const id = made.headers.get('x-request-id')
+  t.match(id, /^[0-9a-f]{32}$/, 'without one, nginx\'s $request_id is the id')
+  t.ok(logs.some((line) => line.requestId === id), 'the service used it')
+  await sleep(100)
+  t.match(nginx.accessLog(), `request_id=${id}`, 'and nginx logged the same id')
+})
+
+t.test('per-user rate limits hold behind the proxy: two users from one address each get their own 10', async (t) => {
+  const { nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
+  const plan = (user: string) => fetch(`${nginx.url}/api/topics/plan`, {
+    method: 'POST',
+    headers: { ...bearer(user), 'content-type': 'application/json' },
+    body: JSON.stringify({ topic: '프록시 뒤의 요청 제한' })
+  })
+
+  const first: number[] = []
+  for (let i = 0; i < 10; i++) first.push((await plan('proxy-rate-a')).status)
+  t.same(first, Array(10).fill(200), 'user a: 10 plans')
+  const limited = await plan('proxy-rate-a')
+  t.equal(limited.status, 429, 'the 11th is refused')
+  t.match(await limited.json(), { error: { code: 'RATE_LIMITED' } })
+  t.equal((await plan('proxy-rate-b')).status, 200, 'user b, through the same proxy address, is not limited by user a')
+})
