@@ -52,7 +52,7 @@ export const ENV_DEFAULTS = {
   HOST: '127.0.0.1',
   DATA_DIR: './data',
   CLAUDE_PLAN_MODEL: 'claude-haiku-4-5',
-  CLAUDE_REPORT_MODEL: 'claude-sonnet-4-5',
+  CLAUDE_REPORT_MODEL: 'claude-sonnet-4-6',
   PLAN_LLM_TIMEOUT_MS: 1500,
   PLAN_MAX_TOKENS: 1200,
   REPORT_MAX_TOKENS: 8000,
