@@ -20,6 +20,7 @@ import healthRoutes from '../routes/health.js'
 import { ErrorEnvelope } from '../routes/schemas.js'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/client.js'
+import { loggerOptions } from './logging.js'
 
 export interface BuildAppOptions {
   config: Config
@@ -41,7 +42,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, logger),
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdFor,

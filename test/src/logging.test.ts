@@ -1,0 +1,26 @@
+import t from 'tap'
+import { Writable } from 'node:stream'
+import { buildApp } from '../../src/app.js'
+import { redactUrl } from '../../src/logging.js'
+import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
+
+t.test('redactUrl hides token query parameters and keeps the rest', async (t) => {
+  t.equal(redactUrl('/api/topics/1/status/stream?access_token=abc.def&x=1'), '/api/topics/1/status/stream?access_token=[redacted]&x=1')
+  t.equal(redactUrl('/?token=eyJ'), '/?token=[redacted]')
+  t.equal(redactUrl('/?x=1&Access_Token=s#frag'), '/?x=1&Access_Token=[redacted]#frag')
+  t.equal(redactUrl('/api/topics?page=2'), '/api/topics?page=2')
+})
+
+t.test('request logs never carry a token from the URL', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const app = await buildApp({ config: testConfig(), database: await sharedTestDatabase(), logger: { level: 'info', stream } })
+  t.teardown(() => app.close())
+  const token = bearer('log-user').authorization.slice('Bearer '.length)
+  await app.inject({ method: 'GET', url: `/api/topics/424242/status/stream?access_token=${token}` })
+  await app.inject({ method: 'GET', url: `/?token=${token}` })
+  const log = lines.join('')
+  t.match(log, 'access_token=[redacted]')
+  t.match(log, '?token=[redacted]')
+  t.notMatch(log, token)
+})
