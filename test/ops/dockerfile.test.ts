@@ -9,7 +9,7 @@ import postgres from 'postgres'
 import t from 'tap'
 import { TEST_DATABASE_URL } from '../support/database.js'
 import { commandsOf, execForm, find, parseDockerfile, type Stage } from './support/dockerfile.js'
-import { freePort } from './support/nginx.js'
+import { freePort } from './support/ports.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {

@@ -4,6 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './ports.js'
 
 export const NGINX_TEMPLATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx.conf')
 
@@ -47,14 +48,6 @@ export function renderNginxConf (template: string, dir: string, listenPort: numb
     conf = conf.replace(pattern, replacement)
   }
   return conf
-}
-
-export async function freePort (): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 async function waitForPort (port: number, child: ChildProcess, errorLog: string, timeoutMs = 5000) {
