@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-export const METRICS_PATH = '/metrics'
+const METRICS_PATH = '/metrics'
 
 const ignore: Metrics = { planAnswered: () => {}, generationFinished: () => {} }
 

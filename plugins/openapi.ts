@@ -6,7 +6,7 @@ import fp from 'fastify-plugin'
 import pkg from '../package.json' with { type: 'json' }
 import { addExamples } from '../routes/openapi-examples.js'
 
-export const DOCS_PREFIX = '/docs'
+const DOCS_PREFIX = '/docs'
 
 /**
  * Swagger UI loads only its own files and the document, so it runs without inline script. Its
