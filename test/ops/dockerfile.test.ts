@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import postgres from 'postgres'
 import t from 'tap'
+import { TEST_JWT_SECRET } from '../support/app.js'
 import { TEST_DATABASE_URL } from '../support/database.js'
 import { commandsOf, execForm, find, parseDockerfile, type Stage } from './support/dockerfile.js'
 import { freePort } from './support/ports.js'
+
+// This file compiles the service and starts it: on a busy CI machine that outlasts the usual limit.
+t.setTimeout(300_000)
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -139,6 +143,7 @@ t.test('the image steps give a service that starts, passes its health check and 
     ...envOf(runtime),
     PORT: String(port),
     DATA_DIR: dataDir,
+    JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'warn',
     ...await containerDatabase(t)
   }
@@ -168,6 +173,9 @@ t.test('the image steps give a service that starts, passes its health check and 
   t.equal(document.info.version, (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
   const page = await fetch(`${base}/`)
   t.equal(page.status, 200, 'the web page is in the image')
+  const token = (await runExec('node', ['dist/scripts/token.js', 'image-user'], { cwd: app, env })).stdout.trim()
+  const templates = await fetch(`${base}/api/templates`, { headers: { authorization: `Bearer ${token}` } })
+  t.equal(templates.status, 200, 'the image\'s token script (README: docker exec … token.js) signs usable tokens')
 
   server.kill('SIGTERM')
   t.equal(await exited, 0, 'SIGTERM ends it cleanly (node is PID 1\'s direct command, no npm in between)')
