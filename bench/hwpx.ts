@@ -1,20 +1,18 @@
 // Markdown → HWPX conversion speed on generated Korean reports.
 //   npx tsx bench/hwpx.ts            (sizes 25/50/100/200 sections)
 //   npx tsx bench/hwpx.ts 100        (one size)
-//   BENCH_SINGLE_PARSE=1 npx tsx bench/hwpx.ts   (also time one unchunked parse)
+//   BENCH_ZIP_LEVELS=1 npx tsx bench/hwpx.ts     (also compare DEFLATE levels)
 // Prints mean/p50/p99 per size, time per KB (flat when growth is linear)
 // and where the time goes for the 100-section report.
-import { fromMarkdown } from 'mdast-util-from-markdown'
-import { gfmFromMarkdown } from 'mdast-util-gfm'
-import { gfm } from 'micromark-extension-gfm'
+import JSZip from 'jszip'
 import { loadavg } from 'node:os'
 import { markdownToHwpx } from '../src/hwpx/index.js'
 import { buildHeaderXml } from '../src/hwpx/header-xml.js'
-import { mdastToBlocks } from '../src/hwpx/mdast-to-blocks.js'
 import { writePackage } from '../src/hwpx/package-writer.js'
 import { parseMarkdown } from '../src/hwpx/parse-markdown.js'
 import { ReportTheme } from '../src/hwpx/report-theme.js'
 import { buildSectionXml } from '../src/hwpx/section-xml.js'
+import { tokensToBlocks } from '../src/hwpx/tokens-to-blocks.js'
 
 const TOPICS = ['시장 현황', '경쟁 구도', '수요 전망', '규제 동향', '기술 동향', '재무 분석', '위험 요인', '실행 계획']
 
@@ -131,9 +129,9 @@ async function stages (markdown: string, iterations: number): Promise<Record<str
   }
   for (let iteration = 0; iteration < iterations + 1; iteration++) {
     const t0 = cpuNow()
-    const tree = parseMarkdown(markdown)
+    const tokens = parseMarkdown(markdown)
     const t1 = cpuNow()
-    const blocks = mdastToBlocks(tree)
+    const blocks = tokensToBlocks(tokens)
     const t2 = cpuNow()
     const theme = new ReportTheme()
     const sectionXml = buildSectionXml(blocks, theme)
@@ -148,8 +146,8 @@ async function stages (markdown: string, iterations: number): Promise<Record<str
     totals.zip += t4 - t3
   }
   return {
-    'parse (micromark + mdast)': totals.parse / iterations,
-    'mdast → blocks': totals.map / iterations,
+    'parse (marked lexer)': totals.parse / iterations,
+    'tokens → blocks': totals.map / iterations,
     'section + header XML': totals.xml / iterations,
     'zip (jszip deflate)': totals.zip / iterations
   }
@@ -177,21 +175,24 @@ for (const [stage, time] of Object.entries(await stages(stageReport, iterations)
   console.log(`  ${stage.padEnd(28)} ${ms(time)}`)
 }
 
-if (process.env.BENCH_SINGLE_PARSE === '1') {
-  // What chunking avoids: micromark slows down with every container it has
-  // closed, so one parse of a whole long report grows faster than its size.
-  const cpuOf = (parse: () => unknown): number => {
-    const start = process.cpuUsage()
-    parse()
-    const used = process.cpuUsage(start)
-    return (used.user + used.system) / 1000
-  }
-  console.log('\nparse only, CPU ms: chunked (parseMarkdown) vs one fromMarkdown call')
-  for (const count of sectionCounts) {
-    const markdown = report(count)
-    parseMarkdown(markdown)
-    const chunked = cpuOf(() => parseMarkdown(markdown))
-    const whole = cpuOf(() => fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }))
-    console.log(`  ${String(count).padStart(3)} sections  chunked ${ms(chunked)}  whole ${ms(whole)}`)
+if (process.env.BENCH_ZIP_LEVELS === '1') {
+  // Compressed size against CPU time for the 100-section report's parts.
+  const theme = new ReportTheme()
+  const sectionXml = buildSectionXml(tokensToBlocks(parseMarkdown(stageReport)), theme)
+  const headerXml = buildHeaderXml(theme, 1)
+  console.log(`\nzip, DEFLATE level: CPU ms (mean of ${iterations}) and size, section0.xml ${(Buffer.byteLength(sectionXml) / 1024).toFixed(0)} KB`)
+  for (const level of [1, 2, 3, 4, 6, 9]) {
+    let bytes = 0
+    let total = 0
+    for (let iteration = 0; iteration < iterations + 1; iteration++) {
+      const start = process.cpuUsage()
+      const zip = new JSZip()
+      zip.file('Contents/section0.xml', sectionXml)
+      zip.file('Contents/header.xml', headerXml)
+      bytes = (await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level } })).length
+      const used = process.cpuUsage(start)
+      if (iteration > 0) total += (used.user + used.system) / 1000
+    }
+    console.log(`  level ${level}  ${ms(total / iterations)} ms  ${(bytes / 1024).toFixed(1).padStart(7)} KB`)
   }
 }

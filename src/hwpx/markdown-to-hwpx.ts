@@ -1,6 +1,5 @@
-import type { Root } from 'mdast'
+import type { Block } from './document-model.js'
 import { buildHeaderXml } from './header-xml.js'
-import { mdastToBlocks } from './mdast-to-blocks.js'
 import {
   buildContentHpf,
   CONTAINER_RDF,
@@ -14,22 +13,24 @@ import { parseMarkdown } from './parse-markdown.js'
 import { buildPreviewText } from './preview-text.js'
 import { ReportTheme } from './report-theme.js'
 import { buildSectionXml } from './section-xml.js'
+import { linesToBlocks, tokensToBlocks } from './tokens-to-blocks.js'
 
 /**
- * The parser's own tree walks recurse, so absurd nesting (tens of thousands
- * of '>' on a line) overflows the call stack inside it. Rather than fail the
- * report, such input is kept as plain lines.
+ * The parser recurses into block quotes, lists and inline markup, so absurd
+ * nesting (tens of thousands of '>' on a line) overflows the call stack
+ * inside it, and deeply nested lists take it cubic time (parseMarkdown
+ * refuses them). Rather than fail the report, such input is kept as plain
+ * lines.
  */
-function parseOrKeepLines (markdown: string): Root {
+export function markdownToBlocks (markdown: string): Block[] {
+  let tokens
   try {
-    return parseMarkdown(markdown)
+    tokens = parseMarkdown(markdown)
   } catch (error) {
     if (!(error instanceof RangeError)) throw error
-    return {
-      type: 'root',
-      children: markdown.split(/\r\n|\r|\n/).map((line) => ({ type: 'paragraph', children: [{ type: 'text', value: line }] }))
-    }
+    return linesToBlocks(markdown)
   }
+  return tokensToBlocks(tokens)
 }
 
 export interface HwpxOptions {
@@ -60,7 +61,7 @@ export async function markdownToHwpx (markdown: string, options: HwpxOptions): P
     throw new RangeError('options.date must be a valid Date')
   }
 
-  const blocks = mdastToBlocks(parseOrKeepLines(markdown))
+  const blocks = markdownToBlocks(markdown)
   const theme = new ReportTheme()
   // The section first: writing it registers the shapes the header defines.
   const section = buildSectionXml(blocks, theme)

@@ -32,7 +32,7 @@ export async function writePackage (parts: PackageParts, date: Date | null): Pro
   return await zip.generateAsync({
     type: 'uint8array',
     compression: 'DEFLATE',
-    compressionOptions: { level: 6 },
+    compressionOptions: { level: 3 },
     streamFiles: false,
     platform: 'DOS'
   })

@@ -1,161 +1,173 @@
-import type { Nodes, Root } from 'mdast'
-import { fromMarkdown } from 'mdast-util-from-markdown'
-import { gfmFromMarkdown } from 'mdast-util-gfm'
-import { gfm } from 'micromark-extension-gfm'
-import { forEachNode } from './mdast-walk.js'
+import { Lexer, Marked, type MarkedOptions, type Token, Tokenizer, type TokenizerExtension, type Tokens } from 'marked'
 
-const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
-
-/** Below this length a chunk is not cut further: every parse has a fixed cost. */
-const MIN_CHUNK_LENGTH = 4096
-
-const LINE_END = /\r\n|\r|\n/g
-const ATX_HEADING_LINE = /^#{1,6}(?:[ \t]|$)/
-const BLANK_LINE = /^[ \t]*$/
-// Starts of a paragraph that no block before a blank line can claim: not a
-// list marker (which would continue a loose list), not indented, not a
-// block quote, fence, table, HTML or definition.
-const PARAGRAPH_LINE = /^(?:\p{L}|\*\*[^\s*]|\d+[^\d.)\s])/u
-
-/**
- * CommonMark + GFM syntax tree of `markdown`, equal (positions aside) to a
- * single `fromMarkdown` call.
- *
- * micromark re-copies its whole event list every time a container (list
- * item, block quote) closes, so one parse of a long report is quadratic:
- * 300 KB takes seconds. The document is therefore parsed in chunks of at
- * least `minChunkLength` characters, cut before a line that ends every open
- * block: an ATX heading at column 0 (it interrupts paragraphs, is never lazy
- * continuation and is not indented enough for any container) or, after a
- * blank line, an unindented paragraph. The exception is a fenced code block
- * or HTML block still open at the cut, whose content the line may be; a
- * chunk ending in one is merged with what follows. Link and footnote
- * definitions apply document-wide, so a chunk that may refer to definitions
- * living in other chunks is re-parsed with stub definitions of those labels
- * (only their existence matters to the parser).
- */
-export function parseMarkdown (markdown: string, minChunkLength = MIN_CHUNK_LENGTH): Root {
-  const chunks = parseChunks(markdown, chunkStarts(markdown, minChunkLength))
-  if (chunks.length > 1) resolveForeignDefinitions(chunks)
-  return { type: 'root', children: chunks.flatMap((chunk) => chunk.tree.children) }
+/** A GFM footnote definition, `[^label]: text`, with its block content. */
+export interface FootnoteToken {
+  readonly type: 'footnote'
+  readonly raw: string
+  /** As written. */
+  readonly label: string
+  readonly tokens: Token[]
 }
 
-interface Chunk {
-  readonly text: string
-  tree: Root
-  readonly labels: DefinitionLabels
+/** A reference to a defined footnote, `[^label]`. */
+export interface FootnoteReferenceToken {
+  readonly type: 'footnoteReference'
+  readonly raw: string
+  readonly label: string
 }
 
-interface DefinitionLabels {
-  /** identifier → label as written, for link reference definitions */
-  readonly links: Map<string, string>
-  /** identifier → label as written, for footnote definitions */
-  readonly footnotes: Map<string, string>
-}
+/** Labels of the footnotes each lexer has seen defined. */
+const footnoteLabels = new WeakMap<object, Set<string>>()
 
-function parse (text: string): Root {
-  return fromMarkdown(text, PARSE_OPTIONS)
-}
-
-function chunkStarts (markdown: string, minChunkLength: number): number[] {
-  const starts = [0]
-  let lineStart = 0
-  let previousBlank = false
-  const consider = (lineEnd: number): void => {
-    const line = markdown.slice(lineStart, lineEnd)
-    const safe = ATX_HEADING_LINE.test(line) || (previousBlank && PARAGRAPH_LINE.test(line))
-    if (safe && lineStart - (starts.at(-1) as number) >= Math.max(minChunkLength, 1)) starts.push(lineStart)
-    previousBlank = BLANK_LINE.test(line)
+const labelsOf = (lexer: object): Set<string> => {
+  let labels = footnoteLabels.get(lexer)
+  if (labels === undefined) {
+    labels = new Set()
+    footnoteLabels.set(lexer, labels)
   }
-  for (const match of markdown.matchAll(LINE_END)) {
-    consider(match.index)
-    lineStart = match.index + match[0].length
-  }
-  consider(markdown.length)
-  return starts
-}
-
-function parseChunks (markdown: string, starts: readonly number[]): Chunk[] {
-  const chunks: Chunk[] = []
-  let first = 0
-  while (first < starts.length) {
-    // Doubling the span on every retry keeps an unterminated fence or HTML
-    // block linear instead of re-parsing one more segment at a time.
-    for (let span = 1; ; span *= 2) {
-      const end = Math.min(first + span, starts.length)
-      const text = markdown.slice(starts[first], starts[end] ?? markdown.length)
-      const tree = parse(text)
-      if (end === starts.length || !endsInOpenBlock(tree, text)) {
-        chunks.push({ text, tree, labels: collectDefinitionLabels(tree) })
-        first = end
-        break
-      }
-    }
-  }
-  return chunks
-}
-
-function endsInOpenBlock (tree: Root, text: string): boolean {
-  // The innermost last block: inside a container, the cut also decides where
-  // trailing blank lines belong (the end of input leaves them in an open
-  // fence, the line that closes the container does not), so nested open
-  // blocks count too.
-  let last: Nodes | undefined = tree.children.at(-1)
-  while (last !== undefined && CONTAINERS.has(last.type) && 'children' in last) last = last.children.at(-1)
-  if (last === undefined) return false
-  if (last.type === 'html') return true
-  // Positions count from after a leading byte-order mark, which the parser drops.
-  return last.type === 'code' && isUnclosedFence(last, text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text)
-}
-
-const CONTAINERS = new Set(['list', 'listItem', 'blockquote', 'footnoteDefinition'])
-
-function isUnclosedFence (node: Nodes, text: string): boolean {
-  const source = text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? text.length)
-  const lines = source.split(/\r\n|\r|\n/)
-  const opening = /^ {0,3}(`{3,}|~{3,})/.exec(lines[0] ?? '')
-  if (opening === null) return false // indented code ends at any unindented line
-  // Inside a container the lines carry its prefixes, so a closing fence may
-  // go unrecognised: the chunk is then merged with the next, which is safe.
-  const fence = opening[1] as string
-  const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`)
-  return lines.length < 2 || !closing.test(lines.at(-1) as string)
-}
-
-function collectDefinitionLabels (tree: Root): DefinitionLabels {
-  const labels: DefinitionLabels = { links: new Map(), footnotes: new Map() }
-  forEachNode(tree, (node) => {
-    if (node.type === 'definition') labels.links.set(node.identifier, node.label ?? node.identifier)
-    if (node.type === 'footnoteDefinition') labels.footnotes.set(node.identifier, node.label ?? node.identifier)
-  })
   return labels
 }
 
-function resolveForeignDefinitions (chunks: readonly Chunk[]): void {
-  chunks.forEach((chunk, index) => {
-    if (!chunk.text.includes('[')) return
-    const stubs = new Map<string, string>()
-    for (const other of chunks) {
-      if (other === chunk) continue
-      for (const [identifier, label] of other.labels.links) {
-        if (!chunk.labels.links.has(identifier)) stubs.set(`link:${identifier}`, `[${label}]: #\n\n`)
+/** Footnote labels match case-insensitively, as link labels do. */
+const normalizeLabel = (label: string): string => label.toLowerCase().toUpperCase()
+
+const FOOTNOTE_START = /^ {0,3}\[\^([^\]\s\\]+)\]:[ \t]*/
+const FOOTNOTE_START_ANYWHERE = /(?:^|\n) {0,3}\[\^[^\]\s\\]+\]:/
+const BLANK_LINE = /^[ \t]*$/
+const INDENTED_LINE = /^(?: {4}|\t| {1,3}\t)/
+/** Lines that start a block of their own, so cannot continue a paragraph lazily. */
+const BLOCK_START_LINE = /^ {0,3}(?:[#>]|```|~~~|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|<|\[\^[^\]\s\\]+\]:|(?:[-*_][ \t]*){3,}$)/
+
+/**
+ * `[^label]: …` and the lines that belong to it: lazy continuation lines
+ * right after it, and after blank lines, lines indented four spaces (whose
+ * indent is removed), as GFM footnote definitions go.
+ */
+const footnoteDefinition: TokenizerExtension = {
+  name: 'footnote',
+  level: 'block',
+  start (src) {
+    const match = FOOTNOTE_START_ANYWHERE.exec(src)
+    return match === null ? undefined : match.index + (match[0].startsWith('\n') ? 1 : 0)
+  },
+  tokenizer (src) {
+    const start = FOOTNOTE_START.exec(src)
+    if (start === null) return undefined
+    const lines = src.split('\n')
+    const content = [(lines[0] as string).slice(start[0].length)]
+    let taken = 1
+    let blanks = 0
+    let paragraphOpen = !BLANK_LINE.test(content[0] as string)
+    for (let index = 1; index < lines.length; index++) {
+      const line = lines[index] as string
+      if (BLANK_LINE.test(line)) {
+        blanks++
+        paragraphOpen = false
+        continue
       }
-      for (const [identifier, label] of other.labels.footnotes) {
-        if (!chunk.labels.footnotes.has(identifier)) stubs.set(`footnote:${identifier}`, `[^${label}]: #\n\n`)
+      if (INDENTED_LINE.test(line)) {
+        content.push(...Array<string>(blanks).fill(''), line.replace(/^(?: {1,4}|\t| {1,3}\t)/, ''))
+      } else if (blanks === 0 && paragraphOpen && !BLOCK_START_LINE.test(line)) {
+        // Indented, a lazy line can only continue the paragraph, never
+        // start a table of its own.
+        content.push('    ' + line)
+      } else {
+        break
       }
+      taken = index + 1
+      blanks = 0
+      paragraphOpen = true
     }
-    if (stubs.size === 0) return
-    const prelude = [...stubs.values()].join('')
-    // Later chunks start with a line that closes the stubs' containers; the
-    // first chunk is followed by such a line, so it cannot end open.
-    if (index === 0) {
-      const tree = parse(`${chunk.text}\n\n${prelude}`)
-      tree.children = tree.children.filter((node) => (node.position?.start.offset ?? 0) < chunk.text.length)
-      chunk.tree = tree
-    } else {
-      const tree = parse(prelude + chunk.text)
-      tree.children = tree.children.filter((node) => (node.position?.start.offset ?? 0) >= prelude.length)
-      chunk.tree = tree
-    }
-  })
+    const raw = lines.slice(0, taken).join('\n') + (taken < lines.length ? '\n' : '')
+    const label = start[1] as string
+    labelsOf(this.lexer).add(normalizeLabel(label))
+    const token = { type: 'footnote', raw, label, tokens: [] as Token[] }
+    this.lexer.blockTokens(content.join('\n'), token.tokens)
+    return token
+  }
 }
+
+const FOOTNOTE_REFERENCE = /^\[\^([^\]\s\\]+)\]/
+
+/** `[^label]` where a footnote of that label is defined anywhere. */
+const footnoteReference: TokenizerExtension = {
+  name: 'footnoteReference',
+  level: 'inline',
+  start (src) {
+    const index = src.indexOf('[^')
+    return index < 0 ? undefined : index
+  },
+  tokenizer (src) {
+    const match = FOOTNOTE_REFERENCE.exec(src)
+    if (match === null || !labelsOf(this.lexer).has(normalizeLabel(match[1] as string))) return undefined
+    return { type: 'footnoteReference', raw: match[0], label: match[1] as string }
+  }
+}
+
+/** An unescaped '|' and the backslashes before it. */
+const CELL_SEPARATOR = /(\\*)\|/g
+
+/** A row's cells as GFM splits them; `\|` is a literal pipe. */
+function splitRow (line: string): string[] {
+  const cells: string[] = []
+  let start = 0
+  for (const match of line.matchAll(CELL_SEPARATOR)) {
+    if ((match[1] as string).length % 2 === 1) continue
+    const end = match.index + (match[1] as string).length
+    cells.push(line.slice(start, end))
+    start = end + 1
+  }
+  cells.push(line.slice(start))
+  if (cells.length > 1 && (cells[0] as string).trim() === '') cells.shift()
+  if (cells.length > 1 && (cells.at(-1) as string).trim() === '') cells.pop()
+  return cells.map((cell) => cell.trim().replace(/\\\|/g, '|'))
+}
+
+class HwpxTokenizer extends Tokenizer {
+  /**
+   * GFM drops the cells of a row beyond the header's; marked does too, but
+   * their text must not be lost, so they are put back as extra columns.
+   */
+  override table (src: string): Tokens.Table | undefined {
+    const token = super.table(src)
+    if (token === undefined) return undefined
+    const lines = token.raw.replace(/\n+$/, '').split('\n').slice(2)
+    token.rows.forEach((row, index) => {
+      const cells = splitRow(lines[index] ?? '')
+      for (let column = row.length; column < cells.length; column++) {
+        const text = cells[column] as string
+        row.push({ text, tokens: this.lexer.inline(text), header: false, align: null })
+      }
+    })
+    return token
+  }
+}
+
+const OPTIONS: MarkedOptions = {
+  ...new Marked({ gfm: true, silent: false }).use({ extensions: [footnoteDefinition, footnoteReference] }).defaults,
+  tokenizer: new HwpxTokenizer()
+}
+
+/**
+ * A list item indented 160 columns or more: some 80 levels deep. marked
+ * takes time cubic in the depth of nested lists (400 levels: seconds), so
+ * such input is refused like input that overflows the stack.
+ */
+const DEEP_LIST_ITEM = /^[ \t>]{160,}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/m
+
+/**
+ * CommonMark + GFM (tables, strikethrough, task lists, autolinks, footnotes)
+ * block tokens of `markdown`, from marked's lexer. As CommonMark asks, a
+ * leading byte-order mark is dropped and U+0000 becomes U+FFFD. Throws a
+ * RangeError when the input nests too deeply to parse.
+ *
+ * Inline `text` tokens carry marked's partly escaped text; their `raw` is
+ * the source, whose character references are still to be decoded.
+ */
+export function parseMarkdown (markdown: string): Token[] {
+  const source = (markdown.charCodeAt(0) === 0xFEFF ? markdown.slice(1) : markdown).replace(/\0/g, '\uFFFD')
+  if (DEEP_LIST_ITEM.test(source)) throw new RangeError('lists nested too deeply')
+  return new Lexer(OPTIONS).lex(source)
+}
+
+export type { Token, Tokens }

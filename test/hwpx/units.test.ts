@@ -1,10 +1,9 @@
 // Unit tests of the converter's building blocks.
 import t from 'tap'
-import { parseMarkdown } from '../../src/hwpx/parse-markdown.js'
 import { estimateRowHeight, fitColumnWidths } from '../../src/hwpx/table-layout.js'
 import { estimateTextWidth } from '../../src/hwpx/text-width.js'
+import { decodeCharacterReferences } from '../../src/hwpx/tokens-to-blocks.js'
 import { escapeXmlAttribute, escapeXmlText, stripInvalidXmlChars } from '../../src/hwpx/xml-text.js'
-import { singleParse, withoutPositions } from './helpers.js'
 
 // ---------------------------------------------------------------- XML text
 
@@ -72,52 +71,11 @@ t.test('Hangul is estimated full-width, Latin about half', async (t) => {
   t.ok(estimateTextWidth('ab', 1000) < 1200)
 })
 
-// ---------------------------------------------------------------- chunked parsing
-// The chunked parser must give exactly the tree a single fromMarkdown call
-// gives (positions aside), whatever sits at the chunk boundaries; every
-// candidate boundary is cut here (minimum chunk length 0).
+// ---------------------------------------------------------------- character references
 
-const boundaryCases: Record<string, string> = {
-  'plain headings': 'a\n# h\nb\n## h2\nc',
-  'heading inside a fence': '```\ncode\n# not a heading\n```\n# h\ntext',
-  'longer fence holding a shorter one': '````\n```\n# x\n````\n# y',
-  'unclosed fence to the end': '```\nunclosed\n# h\n# h2\n# h3',
-  'tilde fence': '~~~\n# a\n```\n# b\n~~~\n# c',
-  'indented closing fence is content': '```\n    ```\n# inside\n```\n# after',
-  'HTML comment over headings': '<!-- c\n# x\n-->\n# y',
-  'HTML block ended by a blank line only': '<div>\n# x\n\n# y',
-  'pre block': '<pre>\n# a\n# b\n</pre>\n# c',
-  'table then heading': '| a |\n|---|\n| b |\n# h\n| c |',
-  'list with a fence cut by a heading': '- a\n  ```\n# h\n  ```\n',
-  'block quote then heading': '> q\n# h\n> r',
-  'indented code then heading': '    code\n# h',
-  'definitions after their references': 'see [x][r] and [^1]\n# h\n[r]: http://u\n\n[^1]: note',
-  'definitions before their references': '[^1]: a\n[r]: /x\n# h\nref[^1] [r]\n# h2\n[r]: /ignored',
-  'multi-line label': '[foo\nbar]: /u\n# h\n[foo bar]',
-  'CRLF line ends': '# a\r\n# b\r\n```\r\n# c\r\n```\r\n# d',
-  'things that are not headings': 'text\n#\n#x\n####### y\n \\# z\n# real',
-  'heading first': '# first\ntext',
-  'open fence in a list, blank lines, heading': '- \n  ```\n\n\n# h\n',
-  'byte-order mark before an open fence': '\uFEFF\n\n```\n\n\n# h\n',
-  'two byte-order marks': '\uFEFF\uFEFF# a\n# b',
-  empty: '',
-  'loose list is not split': '- a\n\n- b\n\n1. c\n\n2. d',
-  'paragraph after a list': '- a\n\n텍스트\n\n> q\n\n텍스트',
-  'paragraph inside a fence': '```\n\n텍스트\n```\n\n텍스트',
-  'paragraph inside an HTML comment': '<!--\n\n텍스트\n-->\n\n텍스트',
-  'footnote with an indented continuation': '[^1]: a\n\n    b\n\n텍스트[^1]',
-  'lines that look like paragraphs but are not': 'a\n\n1. x\n\n2024년\n\n3.5%\n\n**굵게** 시작\n\n*** \n\n** 별\n\n12) y',
-  'setext heading after a blank line': 'a\n\n제목\n===\n\n본문\n---'
-}
-
-for (const [name, markdown] of Object.entries(boundaryCases)) {
-  t.test(name, async (t) => {
-    t.same(withoutPositions(parseMarkdown(markdown, 0)), singleParse(markdown))
-  })
-}
-
-t.test('chunks have a minimum length unless asked otherwise', async (t) => {
-  const markdown = Array.from({ length: 50 }, (_, index) => `## ${index}\n\n문단 ${index}`).join('\n\n')
-  t.same(withoutPositions(parseMarkdown(markdown)), singleParse(markdown))
-  t.same(withoutPositions(parseMarkdown(markdown, 10)), singleParse(markdown))
+t.test('character references decode as CommonMark says', async (t) => {
+  t.equal(decodeCharacterReferences('&copy; &amp; &#44032; &#x1F697; &AElig;'), '© & 가 🚗 Æ')
+  t.equal(decodeCharacterReferences('&#0; &#xD800; &#1114112;'), '\uFFFD \uFFFD \uFFFD', 'invalid code points become U+FFFD')
+  t.equal(decodeCharacterReferences('&bogus; &copy &#; &#x; & A&B'), '&bogus; &copy &#; &#x; & A&B', 'non-references stay literal')
+  t.equal(decodeCharacterReferences('&amp;amp;'), '&amp;', 'decodes once')
 })
