@@ -32,7 +32,7 @@ const labelsOf = (lexer: object): Set<string> => {
 const normalizeLabel = (label: string): string => label.toLowerCase().toUpperCase()
 
 const FOOTNOTE_START = /^ {0,3}\[\^([^\]\s\\]+)\]:[ \t]*/
-const FOOTNOTE_START_ANYWHERE = /(?:^|\n) {0,3}\[\^[^\]\s\\]+\]:/
+const FOOTNOTE_START_ANYWHERE = /(?:^|\n) {0,3}\[\^[^\]\s\\]+\]:/g
 const BLANK_LINE = /^[ \t]*$/
 const INDENTED_LINE = /^(?: {4}|\t| {1,3}\t)/
 /** Lines that start a block of their own, so cannot continue a paragraph lazily. */
@@ -47,6 +47,12 @@ const footnoteDefinition: TokenizerExtension = {
   name: 'footnote',
   level: 'block',
   start (src) {
+    // marked asks this for the rest of the document at every top-level
+    // paragraph, so first look for '[^' natively: a match holds one at most
+    // four characters (newline, three spaces) after where it starts.
+    const first = src.indexOf('[^')
+    if (first < 0) return undefined
+    FOOTNOTE_START_ANYWHERE.lastIndex = Math.max(0, first - 4)
     const match = FOOTNOTE_START_ANYWHERE.exec(src)
     return match === null ? undefined : match.index + (match[0].startsWith('\n') ? 1 : 0)
   },
@@ -149,6 +155,16 @@ const OPTIONS: MarkedOptions = {
 }
 
 /**
+ * For sources without '[^': neither footnote extension can match there, and
+ * without them marked skips asking their start() at every paragraph (each
+ * a scan of the rest of the document).
+ */
+const OPTIONS_WITHOUT_FOOTNOTES: MarkedOptions = {
+  ...new Marked({ gfm: true, silent: false }).defaults,
+  tokenizer: new HwpxTokenizer()
+}
+
+/**
  * A list item indented 160 columns or more: some 80 levels deep. marked
  * takes time cubic in the depth of nested lists (400 levels: seconds), so
  * such input is refused like input that overflows the stack.
@@ -167,7 +183,7 @@ const DEEP_LIST_ITEM = /^[ \t>]{160,}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/m
 export function parseMarkdown (markdown: string): Token[] {
   const source = (markdown.charCodeAt(0) === 0xFEFF ? markdown.slice(1) : markdown).replace(/\0/g, '\uFFFD')
   if (DEEP_LIST_ITEM.test(source)) throw new RangeError('lists nested too deeply')
-  return new Lexer(OPTIONS).lex(source)
+  return new Lexer(source.includes('[^') ? OPTIONS : OPTIONS_WITHOUT_FOOTNOTES).lex(source)
 }
 
 export type { Token, Tokens }

@@ -79,8 +79,11 @@ function headingLevelIndex (level: number): number {
   return Math.min(Math.max(level, 1), OUTLINE_LEVELS) - 1
 }
 
+// One object per look, so ReportTheme can cache charPr ids by identity.
+const HEADING_TEXTS: readonly TextStyle[] = HEADING_HEIGHTS.map((height) => ({ font: 'sans', height, bold: true, color: BLACK }))
+
 function headingText (level: number): TextStyle {
-  return { font: 'sans', height: HEADING_HEIGHTS[headingLevelIndex(level)] as number, bold: true, color: BLACK }
+  return HEADING_TEXTS[headingLevelIndex(level)] as TextStyle
 }
 
 function headingParagraph (level: number): ParaShape {
@@ -95,11 +98,18 @@ function headingParagraph (level: number): ParaShape {
   }
 }
 
+const QUOTE_TEXT: TextStyle = { ...BODY_TEXT, color: QUOTE_COLOR }
+const TABLE_HEADER_TEXT: TextStyle = { ...TABLE_TEXT, bold: true }
+
 const CELL_ALIGN: Record<Exclude<CellAlign, null>, HorizontalAlign> = { left: 'LEFT', center: 'CENTER', right: 'RIGHT' }
 
 export class ReportTheme {
   readonly registry = new PropertyRegistry()
   readonly styles: readonly StyleDefinition[]
+  /** charPr ids by text style (by identity) and marks bit set. */
+  private readonly charPrIds = new Map<TextStyle, Array<number | undefined>>()
+  /** Formats that depend only on their arguments: table cells, code lines, anchors. */
+  private readonly formats = new Map<string, ParagraphFormat>()
 
   constructor () {
     // Registered first so that id 0 is plain body text and the plain
@@ -122,7 +132,7 @@ export class ReportTheme {
     if (block.role === 'heading') {
       return this.format(outlineStyleId(headingLevelIndex(block.headingLevel) + 1), headingParagraph(block.headingLevel), headingText(block.headingLevel))
     }
-    const text = block.quoted ? { ...BODY_TEXT, color: QUOTE_COLOR } : BODY_TEXT
+    const text = block.quoted ? QUOTE_TEXT : BODY_TEXT
     const textColumn = indentWidth(block.indent)
     if (block.marker === null) return this.format(STYLE_ID.body, { ...BODY_PARAGRAPH, left: textColumn }, text)
     const hanging = Math.min(estimateTextWidth(`${block.marker} `, BODY_TEXT.height), textColumn)
@@ -137,16 +147,17 @@ export class ReportTheme {
   tableCell (align: CellAlign, header: boolean): ParagraphFormat {
     // Header cells of an unaligned column are centred, as browsers do.
     const horizontal = align === null ? (header ? 'CENTER' : 'LEFT') : CELL_ALIGN[align]
-    return this.format(STYLE_ID.normal, { ...PARAGRAPH, align: horizontal, lineSpacing: COMPACT_LINE_SPACING }, { ...TABLE_TEXT, bold: header })
+    return this.cachedFormat(`cell|${horizontal}|${+header}`, () =>
+      this.format(STYLE_ID.normal, { ...PARAGRAPH, align: horizontal, lineSpacing: COMPACT_LINE_SPACING }, header ? TABLE_HEADER_TEXT : TABLE_TEXT))
   }
 
   codeLine (): ParagraphFormat {
-    return this.format(STYLE_ID.normal, { ...PARAGRAPH, align: 'LEFT', lineSpacing: COMPACT_LINE_SPACING }, CODE_TEXT)
+    return this.cachedFormat('code', () => this.format(STYLE_ID.normal, { ...PARAGRAPH, align: 'LEFT', lineSpacing: COMPACT_LINE_SPACING }, CODE_TEXT))
   }
 
   /** The paragraph that anchors a table object. */
   tableAnchor (): ParagraphFormat {
-    return this.format(STYLE_ID.normal, PARAGRAPH, BODY_TEXT)
+    return this.cachedFormat('anchor', () => this.format(STYLE_ID.normal, PARAGRAPH, BODY_TEXT))
   }
 
   rule (indent: number): ParagraphFormat {
@@ -160,6 +171,21 @@ export class ReportTheme {
   }
 
   charPrId (text: TextStyle, marks: Marks): number {
+    const index = +marks.bold | (+marks.italic << 1) | (+marks.underline << 2) | (+marks.strike << 3) | (+marks.code << 4)
+    let ids = this.charPrIds.get(text)
+    if (ids === undefined) {
+      ids = []
+      this.charPrIds.set(text, ids)
+    }
+    let id = ids[index]
+    if (id === undefined) {
+      id = this.registerCharPr(text, marks)
+      ids[index] = id
+    }
+    return id
+  }
+
+  private registerCharPr (text: TextStyle, marks: Marks): number {
     const shape: CharShape = {
       font: marks.code ? 'mono' : text.font,
       height: text.height,
@@ -171,6 +197,16 @@ export class ReportTheme {
       shade: marks.code && text.font !== 'mono' ? INLINE_CODE_SHADE : 'none'
     }
     return this.registry.charShapeId(shape)
+  }
+
+  /** Registration order is unchanged: the first call registers, later ones reuse. */
+  private cachedFormat (key: string, create: () => ParagraphFormat): ParagraphFormat {
+    let format = this.formats.get(key)
+    if (format === undefined) {
+      format = create()
+      this.formats.set(key, format)
+    }
+    return format
   }
 
   private format (styleId: number, paragraph: ParaShape, text: TextStyle): ParagraphFormat {

@@ -7,7 +7,7 @@ import { COMPACT_LINE_HEIGHT, COMPACT_TEXT_HEIGHT, type ParagraphFormat, type Re
 import { SECTION_PROPERTIES_XML } from './section-properties-xml.js'
 import { estimateRowHeight, fitColumnWidths } from './table-layout.js'
 import { type TableCell, type TableLook, tableXml } from './table-xml.js'
-import { escapeXmlText } from './xml-text.js'
+import { stripInvalidXmlChars } from './xml-text.js'
 
 const TABLE_LOOK: TableLook = {
   borderFillId: BORDER_FILL.tableGrid,
@@ -94,20 +94,17 @@ class SectionWriter {
     let xml = ''
     let openId = -1
     let text = ''
-    const flush = (): void => {
-      if (openId >= 0) xml += `<hp:run charPrIDRef="${openId}"><hp:t>${textXml(text)}</hp:t></hp:run>`
-    }
     for (const run of runs) {
       if (run.text === '') continue
       const id = this.theme.charPrId(format.text, run.marks)
       if (id !== openId) {
-        flush()
+        if (openId >= 0) xml += runXml(openId, text)
         openId = id
         text = ''
       }
       text += run.text
     }
-    flush()
+    if (openId >= 0) xml += runXml(openId, text)
     return xml
   }
 
@@ -147,16 +144,32 @@ class SectionWriter {
   }
 }
 
-function hardLines (runs: readonly Run[]): string[] {
-  return runs.map((run) => run.text).join('').split('\n')
+function runXml (charPrId: number, text: string): string {
+  return `<hp:run charPrIDRef="${charPrId}"><hp:t>${textXml(text)}</hp:t></hp:run>`
 }
 
-const TAB_XML = '<hp:tab width="4000" leader="0" type="1"/>'
+function hardLines (runs: readonly Run[]): string[] {
+  const text = runs.length === 1 ? (runs[0] as Run).text : runs.map((run) => run.text).join('')
+  return text.includes('\n') ? text.split('\n') : [text]
+}
+
+/**
+ * What hp:t content needs besides dropping invalid characters: markup
+ * escaped, CR dropped, line breaks and tabs as elements (never raw).
+ */
+const TEXT_REPLACEMENTS: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\r': '',
+  '\n': '<hp:lineBreak/>',
+  '\t': '<hp:tab width="4000" leader="0" type="1"/>'
+}
+const TEXT_SPECIAL = /[&<>\r\n\t]/g
+const HAS_TEXT_SPECIAL = /[&<>\r\n\t]/
 
 /** hp:t content: line breaks and tabs are elements inside hp:t, never raw. */
 function textXml (text: string): string {
-  return escapeXmlText(text)
-    .replace(/\r/g, '')
-    .replace(/\n/g, '<hp:lineBreak/>')
-    .replace(/\t/g, TAB_XML)
+  const clean = stripInvalidXmlChars(text)
+  return HAS_TEXT_SPECIAL.test(clean) ? clean.replace(TEXT_SPECIAL, (c) => TEXT_REPLACEMENTS[c] as string) : clean
 }

@@ -7,11 +7,19 @@
  */
 export function estimateTextWidth (text: string, height: number): number {
   let ems = 0
-  for (const char of text) {
-    const code = char.codePointAt(0) as number
+  const length = text.length
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index)
     if (code === 0x20) ems += 0.33
     else if (code < 0x0300) ems += 0.55
-    else ems += 1
+    else {
+      ems += 1
+      // A surrogate pair is one character; a lone surrogate counts alone.
+      if (code >= 0xD800 && code <= 0xDBFF && index + 1 < length) {
+        const next = text.charCodeAt(index + 1)
+        if (next >= 0xDC00 && next <= 0xDFFF) index++
+      }
+    }
   }
   return Math.ceil(ems * height)
 }
