@@ -157,73 +157,79 @@ interface InlineTask {
   readonly literal: boolean
 }
 
+/** Appends `text`, merged into the last run when it has the very same marks. */
+function pushRun (result: Run[], text: string, marks: Marks): void {
+  if (text === '') return
+  const last = result[result.length - 1]
+  if (last !== undefined && last.marks === marks) result[result.length - 1] = { text: last.text + text, marks }
+  else result.push({ text, marks })
+}
+
+function scheduleTokens (pending: InlineTask[], children: readonly Token[], marks: Marks, literal: boolean): void {
+  for (let index = children.length - 1; index >= 0; index--) pending.push({ token: children[index] as Token, marks, literal })
+}
+
+function withMark (marks: Marks, mark: keyof Marks): Marks {
+  return marks[mark] ? marks : { ...marks, [mark]: true }
+}
+
 function runs (tokens: readonly Token[]): Run[] {
   const result: Run[] = []
-  const push = (text: string, marks: Marks): void => {
-    if (text === '') return
-    const last = result.at(-1)
-    if (last !== undefined && last.marks === marks) result[result.length - 1] = { text: last.text + text, marks }
-    else result.push({ text, marks })
-  }
   // Inline tokens still to map, next last; a string is literal text.
   const pending: InlineTask[] = []
-  const schedule = (children: readonly Token[], marks: Marks, literal: boolean): void => {
-    for (let index = children.length - 1; index >= 0; index--) pending.push({ token: children[index] as Token, marks, literal })
-  }
-  const withMark = (marks: Marks, mark: keyof Marks): Marks => marks[mark] ? marks : { ...marks, [mark]: true }
-  schedule(tokens, NO_MARKS, false)
+  scheduleTokens(pending, tokens, NO_MARKS, false)
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { token, marks, literal } = next
     if (typeof token === 'string') {
-      push(token, marks)
+      pushRun(result, token, marks)
       continue
     }
     switch (token.type) {
       case 'text':
-        if (token.tokens !== undefined) schedule(token.tokens, marks, literal)
-        else push(softBreaksToSpaces(literal ? token.raw : decodeCharacterReferences(token.raw)), marks)
+        if (token.tokens !== undefined) scheduleTokens(pending, token.tokens, marks, literal)
+        else pushRun(result, softBreaksToSpaces(literal ? token.raw : decodeCharacterReferences(token.raw)), marks)
         break
       case 'escape':
-        push((token as Tokens.Escape).text, marks)
+        pushRun(result, (token as Tokens.Escape).text, marks)
         break
       case 'strong':
-        schedule(token.tokens ?? [], withMark(marks, 'bold'), literal)
+        scheduleTokens(pending, token.tokens ?? [], withMark(marks, 'bold'), literal)
         break
       case 'em':
-        schedule(token.tokens ?? [], withMark(marks, 'italic'), literal)
+        scheduleTokens(pending, token.tokens ?? [], withMark(marks, 'italic'), literal)
         break
       case 'del':
-        schedule(token.tokens ?? [], withMark(marks, 'strike'), literal)
+        scheduleTokens(pending, token.tokens ?? [], withMark(marks, 'strike'), literal)
         break
       case 'codespan':
-        push(softBreaksToSpaces((token as Tokens.Codespan).text), withMark(marks, 'code'))
+        pushRun(result, softBreaksToSpaces((token as Tokens.Codespan).text), withMark(marks, 'code'))
         break
       case 'br':
-        push('\n', marks)
+        pushRun(result, '\n', marks)
         break
       case 'link': {
         const link = token as Tokens.Link
         const autolink = link.autolink === true
         const url = autolink ? link.href : decodeCharacterReferences(link.href)
         pending.push({ token: urlSuffix(url, plainText(link.tokens, autolink)), marks, literal })
-        schedule(link.tokens, marks, literal || autolink)
+        scheduleTokens(pending, link.tokens, marks, literal || autolink)
         break
       }
       case 'image': {
         const image = token as Tokens.Image
-        push(imageText(plainText(image.tokens, false), decodeCharacterReferences(image.href)), marks)
+        pushRun(result, imageText(plainText(image.tokens, false), decodeCharacterReferences(image.href)), marks)
         break
       }
       case 'footnoteReference':
-        push(`[${token.label as string}]`, marks)
+        pushRun(result, `[${token.label as string}]`, marks)
         break
       case 'html':
-        push(BREAK_TAG.test(token.raw) ? '\n' : softBreaksToSpaces(token.raw), marks)
+        pushRun(result, BREAK_TAG.test(token.raw) ? '\n' : softBreaksToSpaces(token.raw), marks)
         break
       case 'checkbox':
         break // shown as the item's marker
       default:
-        push(softBreaksToSpaces(token.raw), marks)
+        pushRun(result, softBreaksToSpaces(token.raw), marks)
     }
   }
   trimParagraphEnds(result)
