@@ -123,7 +123,8 @@ export class GenerationService {
     }
 
     const controller = new AbortController()
-    const jobLog = log.child({ topicId, userId: request.userId })
+    // The request's logger already names the user (see plugins/auth.ts).
+    const jobLog = log.child({ topicId })
     const done = this.run({
       topicId,
       topic: request.topic,

@@ -7,6 +7,7 @@ const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF
  * matches (with valid surrogate pairs as false positives), so clean text
  * skips the unicode-aware replace.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const MAYBE_INVALID_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
 
 export function stripInvalidXmlChars (text: string): string {
