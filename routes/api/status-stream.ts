@@ -7,7 +7,7 @@ import { persistedStatus } from '../../src/status/persisted.js'
 import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
 import { isTerminal, type StatusEvent, type StatusSnapshot } from '../../src/status/types.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
-import { ErrorEnvelope, IdParams } from '../schemas.js'
+import { IdParams, withNotFound } from '../schemas.js'
 
 const StreamQuery = Type.Object({
   access_token: Type.Optional(Type.String({ description: 'The bearer token, for EventSource clients, which cannot send headers' })),
@@ -118,10 +118,7 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
           content: { 'text/event-stream': { schema: Type.String({ examples: [EVENT_STREAM_EXAMPLE] }) } }
         },
         204: Type.Null({ description: 'The client has already received the completion event: EventSource stops reconnecting' }),
-        400: Type.Ref(ErrorEnvelope),
-        401: Type.Ref(ErrorEnvelope),
-        404: Type.Ref(ErrorEnvelope),
-        500: Type.Ref(ErrorEnvelope)
+        ...withNotFound
       }
     }
   }, async (request, reply) => {

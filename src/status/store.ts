@@ -128,19 +128,11 @@ export class StatusStore {
     return entry && entry.history[entry.history.length - 1]
   }
 
-  isGenerating (topicId: number): boolean {
-    return this.get(topicId)?.status === 'generating'
-  }
-
   /** Forgets the topic and its history; its open subscriptions end. */
   clear (topicId: number): void {
     this.#entries.delete(topicId)
     this.#finishedAt.delete(topicId)
     for (const subscription of [...this.#subscribers.get(topicId) ?? []]) subscription.end()
-  }
-
-  generatingTopicIds (): number[] {
-    return [...this.#entries.keys()].filter((topicId) => this.isGenerating(topicId))
   }
 
   /** Entries held, finished ones included until they expire. */
