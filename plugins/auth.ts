@@ -1,7 +1,7 @@
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { DEMO_USER_ID, JWT_ALGORITHM, randomJwtSecret, signUserToken, USER_ID_PATTERN } from '../src/auth.js'
+import { JWT_ALGORITHM, randomJwtSecret, signUserToken, USER_ID_PATTERN } from '../src/auth.js'
 import { AppError } from '../src/errors.js'
 
 declare module '@fastify/jwt' {
@@ -64,7 +64,6 @@ export default fp(async function auth (app: FastifyInstance) {
   })
 
   if (!configured) {
-    app.log.warn({ user: DEMO_USER_ID, token: app.signToken(DEMO_USER_ID) },
-      'JWT_SECRET is not set: using a random secret for this run only; here is a token for the demo user')
+    app.log.warn('JWT_SECRET is not set: using a random secret for this run only; tokens stop working at restart')
   }
 }, { name: 'auth', dependencies: ['config'] })

@@ -48,8 +48,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
     genReqId: requestIdFor,
     // The same name as in error answers (meta.requestId), so a log line and an answer match by eye.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    forceCloseConnections: 'idle',
-    ajv: { customOptions: { coerceTypes: false } }
+    forceCloseConnections: 'idle'
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addSchema(ErrorEnvelope)

@@ -28,5 +28,6 @@ if (!config.jwtSecret) {
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
-  app.log.warn(`Development sign-in link for user "${DEMO_USER_ID}": ${base}/?token=${app.signToken(DEMO_USER_ID)}`)
+  const token = app.signToken(DEMO_USER_ID)
+  app.log.warn({ user: DEMO_USER_ID, token }, `Development sign-in link for user "${DEMO_USER_ID}": ${base}/?token=${token}`)
 }

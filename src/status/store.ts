@@ -128,6 +128,11 @@ export class StatusStore {
     return entry && entry.history[entry.history.length - 1]
   }
 
+  /** The seed's is_generating(): part of the store's contract even where callers use begin()'s answer. */
+  isGenerating (topicId: number): boolean {
+    return this.get(topicId)?.status === 'generating'
+  }
+
   /** Forgets the topic and its history; its open subscriptions end. */
   clear (topicId: number): void {
     this.#entries.delete(topicId)

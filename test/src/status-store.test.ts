@@ -48,10 +48,13 @@ t.test('begin starts a run once; a finished run can be restarted with ids that g
   t.equal(store.begin(7, 'again'), false, 'a second begin while generating is refused')
   t.equal(store.get(7), started, 'and changes nothing')
   t.equal(store.latestEvent(7)?.id, 1, 'and publishes nothing')
+  t.ok(store.isGenerating(7))
 
   now += 1000
   store.complete(7, 99)
   t.equal(store.get(7)?.status, 'completed')
+  t.notOk(store.isGenerating(7))
+  t.notOk(store.isGenerating(8), 'an unknown topic is not generating')
   t.equal(store.begin(7, 'rerun'), true, 'a finished topic can run again')
   t.match(store.get(7), { status: 'generating', progress_percent: 0, artifact_id: null, completed_at: null, started_at: '2026-01-02T03:04:06.000Z' })
   t.equal(store.latestEvent(7)?.id, 3, 'the sequence continues across runs')
