@@ -7,7 +7,7 @@ import { storedToken } from './session.js'
  * polling the status route every two seconds, which always works behind proxies that break SSE.
  */
 
-export const POLL_INTERVAL_MS = 2000
+const POLL_INTERVAL_MS = 2000
 
 /** Answers that polling again cannot change: the run is unknown or the user is no longer signed in. */
 const FINAL_HTTP_STATUS = new Set([401, 403, 404])

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
  * installs it like any other package: `apt-get install -y chromium fonts-noto-cjk` (the fonts make
  * the Korean text in the screenshots legible).
  */
-export const CHROMIUM_PATH = '/usr/bin/chromium'
+const CHROMIUM_PATH = '/usr/bin/chromium'
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync'
 ]
 
-export const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/screenshots')
+const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/screenshots')
 
 /**
  * A headless Chromium for the test file. launch() gives it a fresh temporary profile

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import t from 'tap'
 import { signUserToken } from '../../src/auth.js'
-import { bearer, buildTestApp, TEST_JWT_SECRET } from '../support/app.js'
+import { bearer, buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
 import { anthropicEnv, SAMPLE_OUTLINE, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { launchChromium, screenshot } from './browser.js'
 
@@ -22,8 +21,7 @@ const DONE_TIMEOUT_MS = 20_000
 const fake = await startFakeAnthropic(t)
 fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
 const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: String(PLAN_LIMIT) } })
-await app.listen({ port: 0, host: '127.0.0.1' })
-const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+const { url: base } = await listenOnLoopback(app)
 const browser: Browser = await launchChromium(t)
 
 async function openPage (options: BrowserContextOptions): Promise<Page> {

@@ -1,13 +1,11 @@
-import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { signUserToken } from '../../src/auth.js'
-import { buildTestApp, TEST_JWT_SECRET } from '../support/app.js'
+import { buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
 import { launchChromium, screenshot } from '../e2e/browser.js'
 
 t.test('Swagger UI at /docs renders every operation and calls the API, with no Content-Security-Policy violation', async (t) => {
   const app = await buildTestApp(t)
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const { url: base } = await listenOnLoopback(app)
   const operations = Object.values((app.swagger() as { paths: Record<string, object> }).paths).flatMap((p) => Object.keys(p)).length
 
   const browser = await launchChromium(t)

@@ -2,7 +2,7 @@ import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
-import { bearer, buildTestApp } from '../support/app.js'
+import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { planTopic, startGeneration, waitForTerminal } from '../support/generation.js'
 
@@ -89,15 +89,14 @@ t.test('running generations and open status streams are read when scraped', asyn
   const fake = await startFakeAnthropic(t)
   fake.defaultReport = { kind: 'report', chunkDelayMs: 60 }
   const app = await buildTestApp(t, { env: anthropicEnv(fake) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = app.server.address() as { port: number }
+  const { url } = await listenOnLoopback(app)
 
   const { topic_id: topicId } = await planTopic(app, 'metrics-live')
   await startGeneration(app, 'metrics-live', { topic_id: topicId })
   t.equal(sample(await scrape(app), 'reportflow_generations_running'), 1)
 
   const stream = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    http.get(`http://127.0.0.1:${port}/api/topics/${topicId}/status/stream`, { headers: bearer('metrics-live') }, resolve).on('error', reject)
+    http.get(`${url}/api/topics/${topicId}/status/stream`, { headers: bearer('metrics-live') }, resolve).on('error', reject)
   })
   await new Promise((resolve) => stream.once('data', resolve))
   t.equal(sample(await scrape(app), 'reportflow_status_streams_open'), 1)

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { fetch } from 'undici'
 import { buildApp } from '../../src/app.js'
-import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
+import { bearer, listenOnLoopback, sharedTestDatabase, testConfig } from '../support/app.js'
 import { planTopic } from '../support/generation.js'
 import { openSse, payload, type SseFrame } from '../support/sse.js'
 import { startNginx } from './support/nginx.js'
@@ -26,8 +26,7 @@ async function serveBehindNginx (t: Test, env: Record<string, string>) {
     logger: { level: 'info', stream }
   })
   t.teardown(() => app.close())
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = app.server.address() as { port: number }
+  const { port } = await listenOnLoopback(app)
   const nginx = await startNginx(t, { upstreamPort: port, streamReadTimeout: `${PROXY_READ_TIMEOUT_MS / 1000}s` })
   return { app, nginx, logs }
 }

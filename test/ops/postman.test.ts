@@ -7,7 +7,7 @@ import {
   buildPostmanCollection, buildPostmanEnvironment, COLLECTION_FILE, ENVIRONMENT_FILE, type OpenApiDocument
 } from '../../scripts/postman-collection.js'
 import { signUserToken } from '../../src/auth.js'
-import { buildTestApp, TEST_JWT_SECRET } from '../support/app.js'
+import { buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 
 const POSTMAN_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../postman')
@@ -28,14 +28,13 @@ t.test('newman runs the whole collection against a live server on the fake Claud
   const fake = await startFakeAnthropic(t)
   fake.defaultReport = { kind: 'report', chunkDelayMs: 20 }
   const app = await buildTestApp(t, { env: anthropicEnv(fake) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const { port } = app.server.address() as { port: number }
+  const { url } = await listenOnLoopback(app)
 
   const summary = await runNewman({
     collection: readJson(COLLECTION_FILE),
     environment: readJson(ENVIRONMENT_FILE),
     envVar: [
-      { key: 'baseUrl', value: `http://127.0.0.1:${port}` },
+      { key: 'baseUrl', value: url },
       { key: 'token', value: signUserToken(TEST_JWT_SECRET, 'postman-user') }
     ],
     reporters: [],

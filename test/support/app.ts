@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import tap from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -42,6 +43,13 @@ export async function buildTestApp (t: TestContext, options: TestAppOptions = {}
   t.teardown(() => app.close())
   await app.ready()
   return app
+}
+
+/** Starts the app listening on a free loopback port, for clients that need a real socket. */
+export async function listenOnLoopback (app: Pick<FastifyInstance, 'listen' | 'server'>) {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  return { port, url: `http://127.0.0.1:${port}` }
 }
 
 export function bearer (userId: string, secret = TEST_JWT_SECRET) {

@@ -6,10 +6,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './ports.js'
 
-export const NGINX_TEMPLATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx.conf')
+const NGINX_TEMPLATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx.conf')
 
 /** Debian puts nginx in /usr/sbin, which is not on every user's PATH. */
-export function findNginx (): string {
+function findNginx (): string {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin']
   for (const dir of dirs) {
     const candidate = path.join(dir, 'nginx')
@@ -31,7 +31,7 @@ export interface NginxOptions {
  * deploy/nginx.conf with the test's ports, timeout and file paths. Each rewrite must match exactly
  * once, so an edit to the example that the test no longer understands fails here, loudly.
  */
-export function renderNginxConf (template: string, dir: string, listenPort: number, options: NginxOptions): string {
+function renderNginxConf (template: string, dir: string, listenPort: number, options: NginxOptions): string {
   const rewrites: Array<[RegExp, string]> = [
     [/^error_log \S+ warn;$/m, `error_log ${dir}/error.log warn;`],
     [/^ {2}access_log \S+ reportflow;$/m, `  access_log ${dir}/access.log reportflow;`],
