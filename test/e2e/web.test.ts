@@ -1,10 +1,11 @@
+// test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
 import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import t from 'tap'
 import { signUserToken } from '../../src/auth.js'
 import { bearer, buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
 import { anthropicEnv, SAMPLE_OUTLINE, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { launchChromium, screenshot } from './browser.js'
+import { launchChromium, screenshot, skipWithoutChromium } from './browser.js'
 
 /**
  * The web page in a real browser against the real service, with the fake Claude streaming the
@@ -22,10 +23,10 @@ const fake = await startFakeAnthropic(t)
 fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
 const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: String(PLAN_LIMIT) } })
 const { url: base } = await listenOnLoopback(app)
-const browser: Browser = await launchChromium(t)
+const browser: Browser | undefined = skipWithoutChromium ? undefined : await launchChromium(t)
 
 async function openPage (options: BrowserContextOptions): Promise<Page> {
-  const context = await browser.newContext({ ...options, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true })
+  const context = await browser!.newContext({ ...options, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true })
   t.teardown(() => context.close())
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
@@ -82,7 +83,7 @@ const horizontalOverflow = (page: Page) =>
 const promptOf = (index: number) => fake.reportRequests()[index]!.body.messages
   .map((message) => typeof message.content === 'string' ? message.content : JSON.stringify(message.content)).join('\n')
 
-t.test('plan, edit, generate with live progress, download, reopen', async (t) => {
+t.test('plan, edit, generate with live progress, download, reopen', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   const { prefilled, token } = await signIn(page, 'alice', '01-sign-in-desktop')
   t.equal(prefilled, token, 'the token from the sign-in link fills the field')
@@ -169,7 +170,7 @@ t.test('plan, edit, generate with live progress, download, reopen', async (t) =>
   await screenshot(page, '07-reopened-desktop')
 })
 
-t.test('the plan limit shows the server\'s message', async (t) => {
+t.test('the plan limit shows the server\'s message', { skip: skipWithoutChromium }, async (t) => {
   for (let i = 0; i < PLAN_LIMIT; i++) {
     await app.inject({ method: 'POST', url: '/api/topics/plan', headers: bearer('hasty'), payload: { topic: `주제 ${i}` } })
   }
@@ -185,7 +186,7 @@ t.test('the plan limit shows the server\'s message', async (t) => {
   await screenshot(page, '08-rate-limited-desktop')
 })
 
-t.test('a generation already running is followed instead of failing', async (t) => {
+t.test('a generation already running is followed instead of failing', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   await signIn(page, 'carol')
   await plan(page, '중복 생성 확인')
@@ -205,7 +206,7 @@ t.test('a generation already running is followed instead of failing', async (t) 
   t.equal(fake.reportRequests().length, requestsBefore + 1, 'one report was written, not two')
 })
 
-t.test('a failed generation says so and can be retried', async (t) => {
+t.test('a failed generation says so and can be retried', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   await signIn(page, 'dave')
   await plan(page, '실패 후 재시도')
@@ -219,7 +220,7 @@ t.test('a failed generation says so and can be retried', async (t) => {
   t.equal(await page.getByRole('button', { name: /^Markdown/ }).count(), 1)
 })
 
-t.test('on a phone, with the status stream blocked, polling carries the progress to the end', async (t) => {
+t.test('on a phone, with the status stream blocked, polling carries the progress to the end', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(PHONE)
   const streamed: string[] = []
   const polled: string[] = []

@@ -40,13 +40,15 @@ t.test('the build and start steps are the commands of package.json and CI', asyn
   t.match(image, /^node:20-[a-z]+-slim$/, 'slim Node 20')
   t.equal(pkg.engines.node, '>=20.12', 'which package.json allows')
 
-  t.same(runCommands(build), ['npm ci --no-audit --no-fund', 'npm run build'], 'build: the install of .ci/run, then the build script')
+  t.same(runCommands(build), ['npm ci --ignore-scripts --no-audit --no-fund', 'npm run build'],
+    'build: the install of .ci/run, with the build it runs (prepare) once the sources are in')
   t.match(fs.readFileSync(path.join(ROOT, '.ci/run'), 'utf8'), /^npm ci --no-audit --no-fund /m, 'CI installs the same way')
+  t.equal(pkg.scripts.prepare, 'npm run build', 'npm ci builds, so npm start does not have to')
   t.ok(pkg.scripts.build, 'package.json has the build script')
-  t.equal(pkg.scripts.prestart, 'npm run build', 'npm start builds with the same script first')
-  t.same(runCommands(runtime), ['npm ci --omit=dev --no-audit --no-fund', 'npm cache clean --force', 'mkdir -p /data', 'chown node:node /data'],
-    'runtime: production dependencies only')
-  t.equal(execForm(find(runtime, 'CMD')[0]!.args).join(' '), pkg.scripts.start, 'CMD is the start script, without its prestart build')
+  t.notOk(pkg.scripts.prestart, 'npm start compiles nothing')
+  t.same(runCommands(runtime), ['npm ci --omit=dev --ignore-scripts --no-audit --no-fund', 'npm cache clean --force', 'mkdir -p /data', 'chown node:node /data'],
+    'runtime: production dependencies only, and no build')
+  t.equal(execForm(find(runtime, 'CMD')[0]!.args).join(' '), pkg.scripts.start, 'CMD is the start script')
 
   t.match(envOf(runtime), { HOST: '0.0.0.0', PORT: '3000', DATA_DIR: '/data' })
   t.same(find(runtime, 'VOLUME').map((i) => i.args), ['["/data"]'], 'the PGlite data directory is a volume')

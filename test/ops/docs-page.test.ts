@@ -1,9 +1,10 @@
+// test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
 import t from 'tap'
 import { signUserToken } from '../../src/auth.js'
 import { buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
-import { launchChromium, screenshot } from '../e2e/browser.js'
+import { launchChromium, screenshot, skipWithoutChromium } from '../e2e/browser.js'
 
-t.test('Swagger UI at /docs renders every operation and calls the API, with no Content-Security-Policy violation', async (t) => {
+t.test('Swagger UI at /docs renders every operation and calls the API, with no Content-Security-Policy violation', { skip: skipWithoutChromium }, async (t) => {
   const app = await buildTestApp(t)
   const { url: base } = await listenOnLoopback(app)
   const operations = Object.values((app.swagger() as { paths: Record<string, object> }).paths).flatMap((p) => Object.keys(p)).length

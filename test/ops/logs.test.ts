@@ -1,3 +1,4 @@
+// test-database: postgres
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
@@ -6,7 +7,7 @@ import { buildApp } from '../../src/app.js'
 import { bearer, listenOnLoopback, sharedTestDatabase, testConfig } from '../support/app.js'
 import { planTopic } from '../support/generation.js'
 import { openSse, payload, type SseFrame } from '../support/sse.js'
-import { startNginx } from './support/nginx.js'
+import { skipWithoutNginx, startNginx } from './support/nginx.js'
 
 /** The test conf's stream read timeout: far shorter than a production one, and longer than the heartbeat. */
 const PROXY_READ_TIMEOUT_MS = 1000
@@ -31,7 +32,7 @@ async function serveBehindNginx (t: Test, env: Record<string, string>) {
   return { app, nginx, logs }
 }
 
-t.test('status events arrive through the proxy as they happen, not buffered until the end', async (t) => {
+t.test('status events arrive through the proxy as they happen, not buffered until the end', { skip: skipWithoutNginx }, async (t) => {
   const { app, nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
   const { topic_id: topicId } = await planTopic(app, 'proxy-live')
   app.statusStore.begin(topicId, '시작')
@@ -81,7 +82,7 @@ async function quietStream (app: Awaited<ReturnType<typeof serveBehindNginx>>['a
   return { topicId, stream, first, frames, ended }
 }
 
-t.test('heartbeats keep a quiet stream open past the proxy read timeout', async (t) => {
+t.test('heartbeats keep a quiet stream open past the proxy read timeout', { skip: skipWithoutNginx }, async (t) => {
   const { app, nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
   const { topicId, stream, first, frames, ended } = await quietStream(app, nginx.url, 'proxy-quiet')
   t.teardown(() => stream.close())
@@ -95,7 +96,7 @@ t.test('heartbeats keep a quiet stream open past the proxy read timeout', async 
   t.match(payload(await stream.nextMessage(2000)), { event: 'completion', status: 'failed' })
 })
 
-t.test('without heartbeats inside the read timeout the proxy cuts the stream (the test can tell)', async (t) => {
+t.test('without heartbeats inside the read timeout the proxy cuts the stream (the test can tell)', { skip: skipWithoutNginx }, async (t) => {
   const { app, nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '5000' })
   const { topicId, stream, frames, ended } = await quietStream(app, nginx.url, 'proxy-cut')
   t.teardown(() => stream.close())
@@ -104,7 +105,7 @@ t.test('without heartbeats inside the read timeout the proxy cuts the stream (th
   app.statusStore.clear(topicId)
 })
 
-t.test('request ids pass through the proxy both ways; X-Forwarded-* are trusted', async (t) => {
+t.test('request ids pass through the proxy both ways; X-Forwarded-* are trusted', { skip: skipWithoutNginx }, async (t) => {
   const { nginx, logs } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
 
   const given = await fetch(`${nginx.url}/health`, { headers: { 'x-request-id': 'proxy-trace-1', 'x-forwarded-for': '203.0.113.7' } })
@@ -122,7 +123,7 @@ t.test('request ids pass through the proxy both ways; X-Forwarded-* are trusted'
   t.match(nginx.accessLog(), `request_id=${id}`, 'and nginx logged the same id')
 })
 
-t.test('per-user rate limits hold behind the proxy: two users from one address each get their own 10', async (t) => {
+t.test('per-user rate limits hold behind the proxy: two users from one address each get their own 10', { skip: skipWithoutNginx }, async (t) => {
   const { nginx } = await serveBehindNginx(t, { SSE_HEARTBEAT_MS: '200' })
   const plan = (user: string) => fetch(`${nginx.url}/api/topics/plan`, {
     method: 'POST',

@@ -1,3 +1,4 @@
+// test-database: postgres
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Validator } from '@seriousme/openapi-schema-validator'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { createSigner } from 'fast-jwt'
 import { bearer, buildTestApp, TEST_JWT_SECRET } from '../support/app.js'

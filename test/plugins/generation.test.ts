@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { topics } from '../../src/db/schema.js'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

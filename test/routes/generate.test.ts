@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'

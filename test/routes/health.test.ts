@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { buildTestApp } from '../support/app.js'
 import { createTestDatabase, testDriverName } from '../support/database.js'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'

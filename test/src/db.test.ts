@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { artifacts, aiUsage, templates, topics } from '../../src/db/schema.js'

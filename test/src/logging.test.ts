@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app.js'

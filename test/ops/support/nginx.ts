@@ -4,20 +4,13 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { findSystemTool, NGINX, skipWithout } from '../../support/system-tools.js'
 import { freePort } from './ports.js'
 
 const NGINX_TEMPLATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx.conf')
 
-/** Debian puts nginx in /usr/sbin, which is not on every user's PATH. */
-function findNginx (): string {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin']
-  for (const dir of dirs) {
-    const candidate = path.join(dir, 'nginx')
-    if (dir && fs.existsSync(candidate)) return candidate
-  }
-  // Failing, not skipping: a missing proxy would otherwise leave the deployment example untested unnoticed.
-  throw new Error('nginx is not installed; the reverse-proxy tests run the real thing: apt-get install -y nginx')
-}
+/** The reverse-proxy tests run the real thing; without it they are skipped, saying what to install. */
+export const skipWithoutNginx = skipWithout(NGINX)
 
 const TEMP_PATHS = ['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path']
 
@@ -74,7 +67,8 @@ export interface RunningNginx {
 
 /** A real nginx in the foreground, from deploy/nginx.conf, in a folder of its own; stopped at teardown. */
 export async function startNginx (t: { teardown: (fn: () => unknown) => void }, options: NginxOptions): Promise<RunningNginx> {
-  const binary = findNginx()
+  const binary = findSystemTool(NGINX)
+  if (!binary) throw new Error(`nginx is not installed: ${NGINX.install}`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reportflow-nginx-'))
   // Workers drop root privileges and still have to reach their temporary folders.
   fs.chmodSync(dir, 0o755)
