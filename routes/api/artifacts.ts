@@ -4,16 +4,17 @@ import { contentDisposition } from '../../src/artifacts/filename.js'
 import {
   getOwnArtifact, getOwnArtifactContent, listTopicArtifacts, type ArtifactMeta
 } from '../../src/artifacts/repository.js'
+import { DOCX_MIME_TYPE } from '../../src/docx/index.js'
 import { HWPX_MIME_TYPE } from '../../src/hwpx/index.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
 import { IdParams, ok, Success, Timestamp, withNotFound } from '../schemas.js'
 
-const MEDIA_TYPES = { hwpx: HWPX_MIME_TYPE, md: 'text/markdown; charset=utf-8' } as const
+const MEDIA_TYPES = { hwpx: HWPX_MIME_TYPE, docx: DOCX_MIME_TYPE, md: 'text/markdown; charset=utf-8' } as const
 
 const Artifact = Type.Object({
   id: Type.Integer(),
   topic_id: Type.Integer(),
-  kind: Type.Union([Type.Literal('md'), Type.Literal('hwpx')]),
+  kind: Type.Union([Type.Literal('md'), Type.Literal('hwpx'), Type.Literal('docx')]),
   version: Type.Integer(),
   filename: Type.String(),
   size: Type.Integer(),
@@ -56,12 +57,16 @@ const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/artifacts/:id/download', {
     schema: {
       tags: ['artifacts'],
-      summary: 'Download the file (HWPX or Markdown)',
+      summary: 'Download the file (HWPX, DOCX or Markdown)',
       params: IdParams,
       response: {
         200: {
           description: 'The file; ETag is its sha256',
-          content: { [HWPX_MIME_TYPE]: { schema: { type: 'string', format: 'binary' } }, 'text/markdown': { schema: { type: 'string' } } }
+          content: {
+            [HWPX_MIME_TYPE]: { schema: { type: 'string', format: 'binary' } },
+            [DOCX_MIME_TYPE]: { schema: { type: 'string', format: 'binary' } },
+            'text/markdown': { schema: { type: 'string' } }
+          }
         },
         304: { description: 'Not modified (If-None-Match matched the ETag)', type: 'null' },
         ...withNotFound

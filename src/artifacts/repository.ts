@@ -28,15 +28,16 @@ export interface FinishedReport {
   fallbackTitle: string
   markdown: string
   hwpx: Uint8Array
+  docx: Uint8Array
   usage: LlmUsage
   completedAt: Date
 }
 
 /**
- * Saves both artifacts under the topic's next version, the model usage, and the topic's
+ * Saves the three artifacts (Markdown, HWPX, DOCX) under the topic's next version, the model usage, and the topic's
  * completed state in one transaction: a failure anywhere leaves nothing half-saved.
  */
-export async function saveFinishedReport (db: Database, report: FinishedReport): Promise<{ markdownId: number, hwpxId: number, version: number }> {
+export async function saveFinishedReport (db: Database, report: FinishedReport): Promise<{ markdownId: number, hwpxId: number, docxId: number, version: number }> {
   const base = reportBaseName(report.title, report.fallbackTitle)
   const markdownBytes = new TextEncoder().encode(report.markdown)
   return db.transaction(async (tx) => {
@@ -51,8 +52,8 @@ export async function saveFinishedReport (db: Database, report: FinishedReport):
       size: content.byteLength,
       sha256: sha256Hex(content)
     })
-    const [md, hwpx] = await tx.insert(artifacts)
-      .values([file('md', markdownBytes), file('hwpx', report.hwpx)])
+    const [md, hwpx, docx] = await tx.insert(artifacts)
+      .values([file('md', markdownBytes), file('hwpx', report.hwpx), file('docx', report.docx)])
       .returning({ id: artifacts.id, kind: artifacts.kind })
     await recordAiUsage(tx, report.topicId, 'generate', report.usage)
     await tx.update(topics).set({
@@ -61,7 +62,7 @@ export async function saveFinishedReport (db: Database, report: FinishedReport):
       generationError: null,
       updatedAt: report.completedAt
     }).where(eq(topics.id, report.topicId))
-    return { markdownId: md!.id, hwpxId: hwpx!.id, version }
+    return { markdownId: md!.id, hwpxId: hwpx!.id, docxId: docx!.id, version }
   })
 }
 

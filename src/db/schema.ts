@@ -21,7 +21,7 @@ export interface PlanSection {
 export const GENERATION_STATUSES = ['planned', 'generating', 'completed', 'failed'] as const
 export type GenerationStatus = typeof GENERATION_STATUSES[number]
 
-export const ARTIFACT_KINDS = ['md', 'hwpx'] as const
+export const ARTIFACT_KINDS = ['md', 'hwpx', 'docx'] as const
 export type ArtifactKind = typeof ARTIFACT_KINDS[number]
 
 export const AI_PURPOSES = ['plan', 'generate'] as const
@@ -73,7 +73,7 @@ export const artifacts = pgTable('artifacts', {
   createdAt: createdAt()
 }, (table) => [
   uniqueIndex('artifacts_topic_kind_version_idx').on(table.topicId, table.kind, table.version),
-  check('artifacts_kind_check', sql`${table.kind} in ('md', 'hwpx')`)
+  check('artifacts_kind_check', sql`${table.kind} in ('md', 'hwpx', 'docx')`)
 ])
 
 export const aiUsage = pgTable('ai_usage', {

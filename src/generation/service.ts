@@ -5,6 +5,7 @@ import { saveFinishedReport } from '../artifacts/repository.js'
 import type { Database } from '../db/client.js'
 import { topics } from '../db/schema.js'
 import { AppError, conflict } from '../errors.js'
+import { markdownToDocx } from '../docx/index.js'
 import { markdownToHwpx } from '../hwpx/index.js'
 import { IncompleteReportError, InvalidModelOutputError, type LlmProvider } from '../llm/provider.js'
 import { parsePlanMarkdown } from '../planning/plan-markdown.js'
@@ -161,11 +162,12 @@ export class GenerationService {
 
       store.update(topicId, { progress_percent: 85, current_step: 'HWPX 변환 중', estimated_completion: null })
       const title = reportTitle(markdown) ?? job.title
-      const hwpx = await markdownToHwpx(markdown, { title, date: new Date(), author: 'reportflow', subject: job.topic })
+      const documentOptions = { title, date: new Date(), author: 'reportflow', subject: job.topic }
+      const [hwpx, docx] = await Promise.all([markdownToHwpx(markdown, documentOptions), markdownToDocx(markdown, documentOptions)])
 
       store.update(topicId, { progress_percent: 92, current_step: '저장 중' })
       const completedAt = new Date()
-      const saved = await saveFinishedReport(db, { topicId, title, fallbackTitle: job.topic, markdown, hwpx, usage, completedAt })
+      const saved = await saveFinishedReport(db, { topicId, title, fallbackTitle: job.topic, markdown, hwpx, docx, usage, completedAt })
       // The same instant as in the database, so /status reads alike from memory and after a restart.
       store.complete(topicId, saved.hwpxId, completedAt)
       const durationMs = Math.round(performance.now() - startedAt)

@@ -21,6 +21,7 @@ const NO_LINE: BorderLine = { type: 'NONE', width: '0.1 mm', color: '#000000' }
 const GRID_LINE: BorderLine = { type: 'SOLID', width: '0.12 mm', color: '#000000' }
 const CODE_LINE: BorderLine = { type: 'SOLID', width: '0.12 mm', color: '#A6A6A6' }
 const RULE_LINE: BorderLine = { type: 'SOLID', width: '0.4 mm', color: '#808080' }
+const HAIRLINE: BorderLine = { type: 'SOLID', width: '0.12 mm', color: '#808080' }
 
 const noBorders = { left: NO_LINE, right: NO_LINE, top: NO_LINE, bottom: NO_LINE }
 const grid = { left: GRID_LINE, right: GRID_LINE, top: GRID_LINE, bottom: GRID_LINE }
@@ -34,7 +35,9 @@ export const BORDER_FILL = {
   tableHeader: 4,
   codeBox: 5,
   /** A paragraph drawn as a horizontal rule by its bottom border. */
-  rule: 6
+  rule: 6,
+  /** The running header's paragraph, ruled below with a hairline. */
+  runningHeader: 7
 } as const
 
 export const BORDER_FILLS: readonly BorderFill[] = [
@@ -43,5 +46,6 @@ export const BORDER_FILLS: readonly BorderFill[] = [
   { id: BORDER_FILL.tableGrid, ...grid, fill: null },
   { id: BORDER_FILL.tableHeader, ...grid, fill: '#E7E6E6' },
   { id: BORDER_FILL.codeBox, left: CODE_LINE, right: CODE_LINE, top: CODE_LINE, bottom: CODE_LINE, fill: '#F2F2F2' },
-  { id: BORDER_FILL.rule, ...noBorders, bottom: RULE_LINE, fill: null }
+  { id: BORDER_FILL.rule, ...noBorders, bottom: RULE_LINE, fill: null },
+  { id: BORDER_FILL.runningHeader, ...noBorders, bottom: HAIRLINE, fill: null }
 ]

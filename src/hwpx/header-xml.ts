@@ -1,7 +1,7 @@
 import { BORDER_FILL, BORDER_FILLS, type BorderFill } from './border-fills.js'
 import { FONT_FACES, FONT_LANGUAGES, fontId } from './fonts.js'
 import { HWPUNITCHAR_NAMESPACE, ROOT_NAMESPACE_ATTRIBUTES, XML_DECLARATION } from './namespaces.js'
-import { NUMBERINGS_XML } from './numbering.js'
+import { BULLETS_XML, numberingsXml } from './numbering.js'
 import type { CharShape, ParaShape } from './property-registry.js'
 import type { ReportTheme, StyleDefinition } from './report-theme.js'
 import { escapeXmlAttribute } from './xml-text.js'
@@ -18,7 +18,8 @@ export function buildHeaderXml (theme: ReportTheme, sectionCount: number): strin
     list('charProperties', charShapes.map(charPrXml)) +
     // The three tab definitions of Hancom's blank document.
     '<hh:tabProperties itemCnt="3"><hh:tabPr id="0" autoTabLeft="0" autoTabRight="0"/><hh:tabPr id="1" autoTabLeft="1" autoTabRight="0"/><hh:tabPr id="2" autoTabLeft="0" autoTabRight="1"/></hh:tabProperties>' +
-    NUMBERINGS_XML +
+    numberingsXml(theme.numberings) +
+    BULLETS_XML +
     list('paraProperties', paraShapes.map(paraPrXml)) +
     list('styles', theme.styles.map(styleXml)) +
     '</hh:refList>' +
@@ -82,9 +83,7 @@ function marginXml (shape: ParaShape, scale: number): string {
 }
 
 function paraPrXml (shape: ParaShape, id: number): string {
-  const heading = shape.outlineLevel === null
-    ? '<hh:heading type="NONE" idRef="0" level="0"/>'
-    : `<hh:heading type="OUTLINE" idRef="0" level="${shape.outlineLevel}"/>`
+  const heading = `<hh:heading type="${shape.head.type}" idRef="${shape.head.idRef}" level="0"/>`
   // Hancom writes margins twice: in HWPUNIT for readers that know the 2016
   // HwpUnitChar namespace, doubled for older ones.
   return `<hh:paraPr id="${id}" tabPrIDRef="0" condense="0" fontLineHeight="0" snapToGrid="1" suppressLineNumbers="0" checked="0" textDir="LTR">` +

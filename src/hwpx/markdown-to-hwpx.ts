@@ -1,4 +1,4 @@
-import type { Block } from './document-model.js'
+import type { Block, ImageFormat } from './document-model.js'
 import { buildHeaderXml } from './header-xml.js'
 import {
   buildContentHpf,
@@ -34,7 +34,10 @@ export function markdownToBlocks (markdown: string): Block[] {
 }
 
 export interface HwpxOptions {
-  /** Document title for the package metadata; the body shows the Markdown's own `#` heading. */
+  /**
+   * Document title for the package metadata and the running header on every
+   * page; the body shows the Markdown's own `#` heading.
+   */
   readonly title: string
   /**
    * When the report was written: metadata dates and zip entry timestamps.
@@ -64,16 +67,33 @@ export async function markdownToHwpx (markdown: string, options: HwpxOptions): P
   const blocks = markdownToBlocks(markdown)
   const theme = new ReportTheme()
   // The section first: writing it registers the shapes the header defines.
-  const section = buildSectionXml(blocks, theme)
+  const section = buildSectionXml(blocks, theme, { runningHeader: runningHeaderText(options.title, date) })
+  const binaries = section.binaryItems.map((item) => ({
+    id: item.id,
+    path: `BinData/${item.id}.${item.format}`,
+    mediaType: IMAGE_MEDIA_TYPES[item.format],
+    data: item.data
+  }))
   return await writePackage({
     version: VERSION_XML,
     header: buildHeaderXml(theme, 1),
-    section,
+    section: section.xml,
     previewText: buildPreviewText(blocks),
     settings: SETTINGS_XML,
     containerRdf: CONTAINER_RDF,
-    contentHpf: buildContentHpf({ title: options.title, author: options.author ?? '', subject: options.subject ?? '', date }),
+    contentHpf: buildContentHpf({ title: options.title, author: options.author ?? '', subject: options.subject ?? '', date, binaryItems: binaries }),
     container: CONTAINER_XML,
     manifest: MANIFEST_XML
-  }, date)
+  }, date, binaries)
+}
+
+const IMAGE_MEDIA_TYPES: Record<ImageFormat, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp' }
+
+/** "보고서 제목 · 2025. 3. 1.": the date as Koreans write it, in Korean time. */
+export function runningHeaderText (title: string, date: Date | null): string {
+  const clean = title.replace(/\s+/g, ' ').trim()
+  if (date === null) return clean
+  const kst = new Date(date.getTime() + 9 * 60 * 60 * 1000)
+  const day = `${kst.getUTCFullYear()}. ${kst.getUTCMonth() + 1}. ${kst.getUTCDate()}.`
+  return clean === '' ? day : `${clean} · ${day}`
 }

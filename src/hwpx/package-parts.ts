@@ -56,6 +56,8 @@ export interface DocumentMetadata {
   readonly author: string
   readonly subject: string
   readonly date: Date | null
+  /** Pictures under BinData/, by the id the section's hc:img refers to. */
+  readonly binaryItems: ReadonlyArray<{ readonly id: string, readonly path: string, readonly mediaType: string }>
 }
 
 /**
@@ -86,6 +88,7 @@ export function buildContentHpf (metadata: DocumentMetadata): string {
     '<opf:manifest>' +
     `<opf:item id="header" href="${PART.header}" media-type="application/xml"/>` +
     `<opf:item id="section0" href="${PART.section}" media-type="application/xml"/>` +
+    metadata.binaryItems.map((item) => `<opf:item id="${item.id}" href="${item.path}" media-type="${item.mediaType}" isEmbeded="1"/>`).join('') +
     `<opf:item id="settings" href="${PART.settings}" media-type="application/xml"/>` +
     '</opf:manifest>' +
     '<opf:spine><opf:itemref idref="header" linear="yes"/><opf:itemref idref="section0" linear="yes"/></opf:spine>' +

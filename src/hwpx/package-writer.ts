@@ -26,6 +26,12 @@ const { DEFLATE } = require('jszip/lib/compressions') as { DEFLATE: unknown }
 
 export type PackageParts = Readonly<Record<Exclude<keyof typeof PART, 'mimetype'>, string>>
 
+/** A binary entry (a picture under BinData/), stored as it is: images are compressed already. */
+export interface BinaryEntry {
+  readonly path: string
+  readonly data: Uint8Array
+}
+
 /**
  * The .hwpx zip. Entries go in the order Hancom writes them; `mimetype`
  * comes first, stored uncompressed with no extra field, so the file type can
@@ -34,7 +40,7 @@ export type PackageParts = Readonly<Record<Exclude<keyof typeof PART, 'mimetype'
  * equal input gives equal bytes. The other entries are deflated by Node's
  * zlib and handed to jszip pre-compressed.
  */
-export async function writePackage (parts: PackageParts, date: Date | null): Promise<Uint8Array> {
+export async function writePackage (parts: PackageParts, date: Date | null, binaries: readonly BinaryEntry[] = []): Promise<Uint8Array> {
   const zip = new JSZip()
   const timestamp = zipDate(date)
   const options = { date: timestamp, createFolders: false } as const
@@ -47,6 +53,7 @@ export async function writePackage (parts: PackageParts, date: Date | null): Pro
   add(PART.version, parts.version)
   add(PART.header, parts.header)
   add(PART.section, parts.section)
+  for (const binary of binaries) zip.file(binary.path, binary.data, { ...options, compression: 'STORE', binary: true })
   add(PART.previewText, parts.previewText)
   add(PART.settings, parts.settings)
   add(PART.containerRdf, parts.containerRdf)

@@ -12,7 +12,8 @@ export const PAGE = {
   marginFooter: 4252
 } as const
 
-const BODY_WIDTH = PAGE.width - PAGE.marginLeft - PAGE.marginRight
+/** The text column's width. */
+export const BODY_WIDTH = PAGE.width - PAGE.marginLeft - PAGE.marginRight
 
 /** Space Hancom keeps around a table object (its default outMargin). */
 export const TABLE_OUTER_MARGIN = 283

@@ -33,7 +33,7 @@ export function buildPreviewText (blocks: readonly Block[]): string {
 }
 
 function runText (runs: readonly Run[]): string {
-  return runs.map((run) => run.text).join('').replace(/\t/g, ' ')
+  return runs.map((run) => run.type === 'text' ? run.text : run.type === 'image' ? run.alt : '').join('').replace(/\t/g, ' ')
 }
 
 /** Cuts at `length` UTF-16 units without splitting a surrogate pair. */

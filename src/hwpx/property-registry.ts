@@ -16,6 +16,14 @@ export interface CharShape {
 
 export type HorizontalAlign = 'JUSTIFY' | 'LEFT' | 'CENTER' | 'RIGHT'
 
+/** The paragraph's own bullet or number (hh:heading), from hh:bullets / hh:numberings. */
+export interface ParagraphHead {
+  readonly type: 'NONE' | 'BULLET' | 'NUMBER'
+  readonly idRef: number
+}
+
+export const NO_HEAD: ParagraphHead = { type: 'NONE', idRef: 0 }
+
 /** One hh:paraPr. Lengths in HWPUNIT. */
 export interface ParaShape {
   readonly align: HorizontalAlign
@@ -27,8 +35,7 @@ export interface ParaShape {
   readonly spaceAfter: number
   /** Line spacing in percent. */
   readonly lineSpacing: number
-  /** 0-based 개요 level, or null for an ordinary paragraph. */
-  readonly outlineLevel: number | null
+  readonly head: ParagraphHead
   readonly borderFillId: number
   readonly keepWithNext: boolean
 }
@@ -50,7 +57,7 @@ export class PropertyRegistry {
   }
 
   paraShapeId (shape: ParaShape): number {
-    const key = `${shape.align}|${shape.left}|${shape.hanging}|${shape.spaceBefore}|${shape.spaceAfter}|${shape.lineSpacing}|${shape.outlineLevel ?? ''}|${shape.borderFillId}|${+shape.keepWithNext}`
+    const key = `${shape.align}|${shape.left}|${shape.hanging}|${shape.spaceBefore}|${shape.spaceAfter}|${shape.lineSpacing}|${shape.head.type}${shape.head.idRef}|${shape.borderFillId}|${+shape.keepWithNext}`
     return intern(this.paraIds, this.paraShapes, key, shape)
   }
 }

@@ -1,8 +1,9 @@
 import { BORDER_FILL } from './border-fills.js'
-import { type CellAlign, type Marks, NO_MARKS, type ParagraphBlock } from './document-model.js'
+import { type CellAlign, type ListItem, type Marks, NO_MARKS, type ParagraphBlock } from './document-model.js'
 import type { FontFamily } from './fonts.js'
 import { INDENT_STEP, MAX_INDENT } from './page-layout.js'
-import { type CharShape, type HorizontalAlign, type ParaShape, PropertyRegistry } from './property-registry.js'
+import { type CharShape, type HorizontalAlign, NO_HEAD, type ParagraphHead, type ParaShape, PropertyRegistry } from './property-registry.js'
+import { BULLET_ID, type ListNumbering, ORDERED_NUMBERING_FIRST_ID, TASK_BULLET_ID } from './numbering.js'
 import { estimateTextWidth } from './text-width.js'
 
 // The look of a generated report, and the ids header.xml must define for it.
@@ -33,6 +34,8 @@ export interface StyleDefinition {
 const OUTLINE_LEVELS = 5
 
 const BLACK = '#000000'
+const LINK_COLOR = '#0563C1'
+const RUNNING_HEADER_COLOR = '#595959'
 const QUOTE_COLOR = '#505050'
 const INLINE_CODE_SHADE = '#EDEDED'
 
@@ -48,6 +51,8 @@ export const COMPACT_TEXT_HEIGHT = 950
 export const COMPACT_LINE_HEIGHT = Math.round(COMPACT_TEXT_HEIGHT * COMPACT_LINE_SPACING / 100)
 const TABLE_TEXT: TextStyle = { font: 'sans', height: COMPACT_TEXT_HEIGHT, bold: false, color: BLACK }
 const CODE_TEXT: TextStyle = { font: 'mono', height: COMPACT_TEXT_HEIGHT, bold: false, color: BLACK }
+const NOTE_TEXT: TextStyle = { font: 'serif', height: 900, bold: false, color: BLACK }
+const RUNNING_HEADER_TEXT: TextStyle = { font: 'sans', height: 850, bold: false, color: RUNNING_HEADER_COLOR }
 
 const PARAGRAPH: ParaShape = {
   align: 'JUSTIFY',
@@ -56,13 +61,20 @@ const PARAGRAPH: ParaShape = {
   spaceBefore: 0,
   spaceAfter: 0,
   lineSpacing: 160,
-  outlineLevel: null,
+  head: NO_HEAD,
   borderFillId: BORDER_FILL.plain,
   keepWithNext: false
 }
 const BODY_PARAGRAPH: ParaShape = { ...PARAGRAPH, spaceAfter: 400 }
 const LIST_ITEM_SPACE_AFTER = 200
 const TITLE_PARAGRAPH: ParaShape = { ...PARAGRAPH, align: 'CENTER', spaceAfter: 1200, keepWithNext: true }
+/**
+ * The paragraph holding a table or code box: the space after it keeps the
+ * next paragraph (or the next box) off the box's bottom border.
+ */
+const ANCHOR_PARAGRAPH: ParaShape = { ...PARAGRAPH, spaceBefore: 200, spaceAfter: 800 }
+const NOTE_PARAGRAPH: ParaShape = { ...PARAGRAPH, lineSpacing: COMPACT_LINE_SPACING }
+const RUNNING_HEADER_PARAGRAPH: ParaShape = { ...PARAGRAPH, align: 'RIGHT', lineSpacing: COMPACT_LINE_SPACING, borderFillId: BORDER_FILL.runningHeader }
 
 const STYLE_ID = { normal: 0, body: 1 } as const
 
@@ -93,7 +105,6 @@ function headingParagraph (level: number): ParaShape {
     align: 'LEFT',
     spaceBefore: HEADING_SPACE_BEFORE[index] as number,
     spaceAfter: HEADING_SPACE_AFTER[index] as number,
-    outlineLevel: index,
     keepWithNext: true
   }
 }
@@ -106,6 +117,9 @@ const CELL_ALIGN: Record<Exclude<CellAlign, null>, HorizontalAlign> = { left: 'L
 export class ReportTheme {
   readonly registry = new PropertyRegistry()
   readonly styles: readonly StyleDefinition[]
+  /** One numbering per ordered list, in first-use order. */
+  readonly numberings: ListNumbering[] = []
+  private readonly numberingIds = new Map<number, number>()
   /** charPr ids by text style (by identity) and marks bit set. */
   private readonly charPrIds = new Map<TextStyle, Array<number | undefined>>()
   /** Formats that depend only on their arguments: table cells, code lines, anchors. */
@@ -140,8 +154,37 @@ export class ReportTheme {
       ...BODY_PARAGRAPH,
       left: textColumn - hanging,
       hanging,
-      spaceAfter: LIST_ITEM_SPACE_AFTER
+      spaceAfter: LIST_ITEM_SPACE_AFTER,
+      head: block.list === null ? NO_HEAD : this.listHead(block.list)
     }, text)
+  }
+
+  /**
+   * Hancom's own bullets and paragraph numbers, so the list stays a list
+   * when edited. Each ordered list gets a numbering of its own: it starts
+   * at the list's first number and never continues another list.
+   */
+  private listHead (item: ListItem): ParagraphHead {
+    if (!item.ordered) {
+      return { type: 'BULLET', idRef: item.checked === null ? BULLET_ID[item.depth % BULLET_ID.length] as number : TASK_BULLET_ID[item.checked ? 'done' : 'open'] }
+    }
+    let id = this.numberingIds.get(item.listId)
+    if (id === undefined) {
+      id = ORDERED_NUMBERING_FIRST_ID + this.numberings.length
+      this.numberings.push({ id, start: item.start, depth: item.depth })
+      this.numberingIds.set(item.listId, id)
+    }
+    return { type: 'NUMBER', idRef: id }
+  }
+
+  /** Footnote text at the page foot. */
+  note (): ParagraphFormat {
+    return this.cachedFormat('note', () => this.format(STYLE_ID.normal, NOTE_PARAGRAPH, NOTE_TEXT))
+  }
+
+  /** The running header's line: report title and date, right-aligned, ruled below. */
+  runningHeader (): ParagraphFormat {
+    return this.cachedFormat('running-header', () => this.format(STYLE_ID.normal, RUNNING_HEADER_PARAGRAPH, RUNNING_HEADER_TEXT))
   }
 
   tableCell (align: CellAlign, header: boolean): ParagraphFormat {
@@ -157,7 +200,7 @@ export class ReportTheme {
 
   /** The paragraph that anchors a table object. */
   tableAnchor (): ParagraphFormat {
-    return this.cachedFormat('anchor', () => this.format(STYLE_ID.normal, PARAGRAPH, BODY_TEXT))
+    return this.cachedFormat('anchor', () => this.format(STYLE_ID.normal, ANCHOR_PARAGRAPH, BODY_TEXT))
   }
 
   rule (indent: number): ParagraphFormat {
@@ -170,8 +213,9 @@ export class ReportTheme {
     }, BODY_TEXT)
   }
 
-  charPrId (text: TextStyle, marks: Marks): number {
-    const index = +marks.bold | (+marks.italic << 1) | (+marks.underline << 2) | (+marks.strike << 3) | (+marks.code << 4)
+  /** @param link the text is a hyperlink's, drawn as links are (blue, underlined) */
+  charPrId (text: TextStyle, marks: Marks, link = false): number {
+    const index = +marks.bold | (+marks.italic << 1) | (+marks.underline << 2) | (+marks.strike << 3) | (+marks.code << 4) | (+link << 5)
     let ids = this.charPrIds.get(text)
     if (ids === undefined) {
       ids = []
@@ -179,21 +223,21 @@ export class ReportTheme {
     }
     let id = ids[index]
     if (id === undefined) {
-      id = this.registerCharPr(text, marks)
+      id = this.registerCharPr(text, marks, link)
       ids[index] = id
     }
     return id
   }
 
-  private registerCharPr (text: TextStyle, marks: Marks): number {
+  private registerCharPr (text: TextStyle, marks: Marks, link: boolean): number {
     const shape: CharShape = {
       font: marks.code ? 'mono' : text.font,
       height: text.height,
       bold: text.bold || marks.bold,
       italic: marks.italic,
-      underline: marks.underline,
+      underline: marks.underline || link,
       strike: marks.strike,
-      color: text.color,
+      color: link ? LINK_COLOR : text.color,
       shade: marks.code && text.font !== 'mono' ? INLINE_CODE_SHADE : 'none'
     }
     return this.registry.charShapeId(shape)

@@ -1,13 +1,31 @@
 import { BORDER_FILL } from './border-fills.js'
-import type { Block, CodeBlock, ParagraphBlock, Run, TableBlock } from './document-model.js'
-import { NO_MARKS } from './document-model.js'
+import type { Block, CodeBlock, ImageFormat, ImageRun, NoteRun, ParagraphBlock, Run, TableBlock } from './document-model.js'
+import { NO_MARKS, textRun } from './document-model.js'
 import { ROOT_NAMESPACE_ATTRIBUTES, XML_DECLARATION } from './namespaces.js'
-import { TABLE_WIDTH } from './page-layout.js'
+import { BODY_WIDTH, PAGE, TABLE_WIDTH } from './page-layout.js'
 import { COMPACT_LINE_HEIGHT, COMPACT_TEXT_HEIGHT, type ParagraphFormat, type ReportTheme } from './report-theme.js'
 import { SECTION_PROPERTIES_XML } from './section-properties-xml.js'
 import { estimateRowHeight, fitColumnWidths } from './table-layout.js'
 import { type TableCell, type TableLook, tableXml } from './table-xml.js'
-import { stripInvalidXmlChars } from './xml-text.js'
+import { TASK_BOXES } from './tokens-to-blocks.js'
+import { escapeXmlText, stripInvalidXmlChars } from './xml-text.js'
+
+/** A picture to store in the package as BinData/{id}.{format}. */
+export interface BinaryItem {
+  readonly id: string
+  readonly format: ImageFormat
+  readonly data: Uint8Array
+}
+
+export interface SectionOptions {
+  /** The running header's text (report title and date); empty for none. */
+  readonly runningHeader: string
+}
+
+/** Hancom's field id for hyperlinks. */
+const HYPERLINK_FIELD_ID = 627600491
+/** HWPUNIT per CSS pixel (96 per inch). */
+const HWPUNIT_PER_PIXEL = 75
 
 const TABLE_LOOK: TableLook = {
   borderFillId: BORDER_FILL.tableGrid,
@@ -28,20 +46,21 @@ const CODE_BOX_LOOK: TableLook = {
  * cache (hp:linesegarray) is written, so Hancom lays every line out itself
  * instead of trusting positions that could not match its fonts.
  */
-export function buildSectionXml (blocks: readonly Block[], theme: ReportTheme): string {
-  const writer = new SectionWriter(theme)
+export function buildSectionXml (blocks: readonly Block[], theme: ReportTheme, options: SectionOptions): { xml: string, binaryItems: BinaryItem[] } {
+  const writer = new SectionWriter(theme, options)
   for (const block of blocks) writer.block(block)
-  return XML_DECLARATION + `<hs:sec ${ROOT_NAMESPACE_ATTRIBUTES}>${writer.body()}</hs:sec>`
+  return { xml: XML_DECLARATION + `<hs:sec ${ROOT_NAMESPACE_ATTRIBUTES}>${writer.body()}</hs:sec>`, binaryItems: writer.binaryItems }
 }
 
 class SectionWriter {
+  readonly binaryItems: BinaryItem[] = []
   private readonly parts: string[] = []
   private nextParagraphId = 0
   private nextObjectId = 1
   /** Page setup goes into the first run of the first paragraph written. */
   private sectionPropertiesPending = true
 
-  constructor (private readonly theme: ReportTheme) {}
+  constructor (private readonly theme: ReportTheme, private readonly options: SectionOptions) {}
 
   body (): string {
     if (this.sectionPropertiesPending) {
@@ -69,7 +88,12 @@ class SectionWriter {
 
   private textParagraph (block: ParagraphBlock): string {
     const format = this.theme.paragraph(block)
-    const runs = block.marker === null ? block.runs : [{ text: `${block.marker} `, marks: NO_MARKS }, ...block.runs]
+    // Bullets and numbers are the paragraph's own (hh:heading); only the
+    // box of an ordered task item is text.
+    const box = block.list?.ordered === true && block.list.checked !== null ? TASK_BOXES[block.list.checked ? 'done' : 'open'] : null
+    const runs = block.list === null && block.marker !== null
+      ? [textRun(`${block.marker} `), ...block.runs]
+      : box !== null ? [textRun(`${box} `), ...block.runs] : block.runs
     return this.paragraph(format, runs)
   }
 
@@ -84,28 +108,117 @@ class SectionWriter {
     let xml = `<hp:p id="${this.nextParagraphId++}" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">`
     if (this.sectionPropertiesPending) {
       this.sectionPropertiesPending = false
-      xml += `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}">${SECTION_PROPERTIES_XML}</hp:run>`
+      xml += `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}">${SECTION_PROPERTIES_XML}${this.pageDecorations()}</hp:run>`
     }
     return xml
   }
 
-  /** Adjacent runs that map to the same charPr are written as one. */
+  /**
+   * What every page shows besides the body: the running header (title and
+   * date) and the page number at the bottom centre ("- 3 -"), both
+   * Hancom's own controls, so they follow the pages as the text reflows.
+   */
+  private pageDecorations (): string {
+    let xml = ''
+    if (this.options.runningHeader !== '') {
+      const format = this.theme.runningHeader()
+      const paragraph = `<hp:p id="${this.nextParagraphId++}" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">` +
+        runXml(this.theme.charPrId(format.text, NO_MARKS), this.options.runningHeader) + '</hp:p>'
+      xml += '<hp:ctrl><hp:header id="1" applyPageType="BOTH">' +
+        `<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="BOTTOM" linkListIDRef="0" linkListNextIDRef="0" textWidth="${BODY_WIDTH}" textHeight="${PAGE.marginHeader}" hasTextRef="0" hasNumRef="0">` +
+        paragraph + '</hp:subList></hp:header></hp:ctrl>'
+    }
+    return xml + '<hp:ctrl><hp:pageNum pos="BOTTOM_CENTER" formatType="DIGIT" sideChar="-"/></hp:ctrl>'
+  }
+
+  /**
+   * Adjacent text runs that map to the same charPr are written as one; a
+   * link's runs sit between the fieldBegin and fieldEnd of a hyperlink.
+   */
   private runs (format: ParagraphFormat, runs: readonly Run[]): string {
     let xml = ''
     let openId = -1
     let text = ''
-    for (const run of runs) {
-      if (run.text === '') continue
-      const id = this.theme.charPrId(format.text, run.marks)
-      if (id !== openId) {
-        if (openId >= 0) xml += runXml(openId, text)
-        openId = id
-        text = ''
-      }
-      text += run.text
+    let openLink: string | null = null
+    let openField = 0
+    const baseId = (): number => this.theme.charPrId(format.text, NO_MARKS)
+    const flush = (): void => {
+      if (openId >= 0) xml += runXml(openId, text)
+      openId = -1
+      text = ''
     }
-    if (openId >= 0) xml += runXml(openId, text)
+    const switchLink = (link: string | null): void => {
+      if (link === openLink) return
+      flush()
+      if (openLink !== null) xml += `<hp:run charPrIDRef="${baseId()}"><hp:ctrl><hp:fieldEnd beginIDRef="${openField}" fieldid="${HYPERLINK_FIELD_ID}"/></hp:ctrl></hp:run>`
+      openLink = link
+      if (link !== null) {
+        openField = this.nextObjectId++
+        xml += `<hp:run charPrIDRef="${baseId()}"><hp:ctrl>${hyperlinkBeginXml(openField, link)}</hp:ctrl></hp:run>`
+      }
+    }
+    for (const run of runs) {
+      if (run.type === 'text') {
+        if (run.text === '') continue
+        switchLink(run.link)
+        const id = this.theme.charPrId(format.text, run.marks, run.link !== null)
+        if (id !== openId) {
+          flush()
+          openId = id
+        }
+        text += run.text
+      } else {
+        switchLink(null)
+        xml += `<hp:run charPrIDRef="${baseId()}">${run.type === 'note' ? this.footnote(run) : this.picture(run)}</hp:run>`
+      }
+    }
+    switchLink(null)
+    flush()
     return xml
+  }
+
+  /** A real footnote: its number in the text, its text at the foot of the page. */
+  private footnote (note: NoteRun): string {
+    const format = this.theme.note()
+    const number = `<hp:ctrl><hp:autoNum num="${note.number}" numType="FOOTNOTE"><hp:autoNumFormat type="DIGIT" userChar="" prefixChar="" suffixChar=")" supscript="0"/></hp:autoNum></hp:ctrl>`
+    const paragraphs = noteParagraphs(note.blocks).map((runs, index) => {
+      const body = this.paragraph(format, runs)
+      if (index > 0) return body
+      // The first paragraph starts with the note's number, as Hancom writes it.
+      const open = body.indexOf('>') + 1
+      return body.slice(0, open) + `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}">${number}<hp:t> </hp:t></hp:run>` + body.slice(open)
+    })
+    return `<hp:ctrl><hp:footNote number="${note.number}" suffixChar="41" instId="${this.nextObjectId++}">` +
+      '<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="TOP" linkListIDRef="0" linkListNextIDRef="0" textWidth="0" textHeight="0" hasTextRef="0" hasNumRef="0">' +
+      paragraphs.join('') + '</hp:subList></hp:footNote></hp:ctrl>'
+  }
+
+  /** An embedded picture set in the line like a character, at most the text column wide. */
+  private picture (image: ImageRun): string {
+    const id = this.nextObjectId++
+    const binaryId = `image${this.binaryItems.length + 1}`
+    this.binaryItems.push({ id: binaryId, format: image.format, data: image.data })
+    const naturalWidth = image.width * HWPUNIT_PER_PIXEL
+    const naturalHeight = image.height * HWPUNIT_PER_PIXEL
+    const scale = Math.min(1, TABLE_WIDTH / naturalWidth)
+    const width = Math.max(1, Math.round(naturalWidth * scale))
+    const height = Math.max(1, Math.round(naturalHeight * scale))
+    const identity = 'e1="1" e2="0" e3="0" e4="0" e5="1" e6="0"'
+    return `<hp:pic id="${id}" zOrder="${id}" numberingType="PICTURE" textWrap="TOP_AND_BOTTOM" textFlow="BOTH_SIDES" lock="0" dropcapstyle="None" href="" groupLevel="0" instid="${id}" reverse="0">` +
+      `<hp:offset x="0" y="0"/><hp:orgSz width="${width}" height="${height}"/><hp:curSz width="${width}" height="${height}"/>` +
+      `<hp:flip horizontal="0" vertical="0"/><hp:rotationInfo angle="0" centerX="${Math.floor(width / 2)}" centerY="${Math.floor(height / 2)}" rotateimage="1"/>` +
+      `<hp:renderingInfo><hc:transMatrix ${identity}/><hc:scaMatrix ${identity}/><hc:rotMatrix ${identity}/></hp:renderingInfo>` +
+      `<hp:imgRect><hc:pt0 x="0" y="0"/><hc:pt1 x="${width}" y="0"/><hc:pt2 x="${width}" y="${height}"/><hc:pt3 x="0" y="${height}"/></hp:imgRect>` +
+      `<hp:imgClip left="0" right="${naturalWidth}" top="0" bottom="${naturalHeight}"/>` +
+      '<hp:inMargin left="0" right="0" top="0" bottom="0"/>' +
+      `<hp:imgDim dimwidth="${naturalWidth}" dimheight="${naturalHeight}"/>` +
+      `<hc:img binaryItemIDRef="${binaryId}" bright="0" contrast="0" effect="REAL_PIC" alpha="0"/>` +
+      '<hp:effects/>' +
+      `<hp:sz width="${width}" widthRelTo="ABSOLUTE" height="${height}" heightRelTo="ABSOLUTE" protect="0"/>` +
+      '<hp:pos treatAsChar="1" affectLSpacing="0" flowWithText="1" allowOverlap="0" holdAnchorAndSO="0" vertRelTo="PARA" horzRelTo="COLUMN" vertAlign="TOP" horzAlign="LEFT" vertOffset="0" horzOffset="0"/>' +
+      '<hp:outMargin left="0" right="0" top="0" bottom="0"/>' +
+      `<hp:shapeComment>${escapeXmlText(image.alt)}</hp:shapeComment>` +
+      '</hp:pic><hp:t/>'
   }
 
   private table (table: TableBlock): string {
@@ -128,7 +241,7 @@ class SectionWriter {
     const anchor = this.theme.tableAnchor()
     const start = this.paragraphStart(anchor)
     const format = this.theme.codeLine()
-    const paragraphsXml = code.lines.map((line) => this.paragraph(format, [{ text: line, marks: NO_MARKS }])).join('')
+    const paragraphsXml = code.lines.map((line) => this.paragraph(format, [textRun(line)])).join('')
     const cells = [[{ paragraphsXml, lines: code.lines, header: false }]]
     return start + this.objectRun(anchor, tableXml(this.nextObjectId++, cells, [TABLE_WIDTH], this.rowHeights(cells, [TABLE_WIDTH]), CODE_BOX_LOOK)) + '</hp:p>'
   }
@@ -149,8 +262,50 @@ function runXml (charPrId: number, text: string): string {
 }
 
 function hardLines (runs: readonly Run[]): string[] {
-  const text = runs.length === 1 ? (runs[0] as Run).text : runs.map((run) => run.text).join('')
+  const text = runs.length === 1 ? runText(runs[0] as Run) : runs.map(runText).join('')
   return text.includes('\n') ? text.split('\n') : [text]
+}
+
+function runText (run: Run): string {
+  return run.type === 'text' ? run.text : run.type === 'image' ? run.alt : String(run.number)
+}
+
+/**
+ * A note's blocks as paragraphs of runs: a footnote holds text only, so a
+ * table gives a line per row and a code block a line per line.
+ */
+function noteParagraphs (blocks: readonly Block[]): Array<readonly Run[]> {
+  const paragraphs: Array<readonly Run[]> = []
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'paragraph':
+        paragraphs.push(block.marker === null ? block.runs : [textRun(`${block.marker} `), ...block.runs])
+        break
+      case 'table':
+        for (const row of block.rows) paragraphs.push([textRun(row.map((cell) => cell.map(runText).join('')).join(' | '))])
+        break
+      case 'code':
+        for (const line of block.lines) paragraphs.push([textRun(line, { ...NO_MARKS, code: true })])
+    }
+  }
+  return paragraphs.length === 0 ? [[]] : paragraphs
+}
+
+/**
+ * A hyperlink field as Hancom writes it: the target both as the command
+ * (':' escaped) and as the plain path readers look for.
+ */
+function hyperlinkBeginXml (id: number, url: string): string {
+  const path = escapeXmlText(url)
+  const command = escapeXmlText(url.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/;/g, '\\;'))
+  return `<hp:fieldBegin id="${id}" type="HYPERLINK" name="" editable="0" dirty="0" zorder="-1" fieldid="${HYPERLINK_FIELD_ID}">` +
+    '<hp:parameters cnt="6" name=""><hp:integerParam name="Prop">0</hp:integerParam>' +
+    `<hp:stringParam name="Command">${command};1;0;0</hp:stringParam>` +
+    `<hp:stringParam name="Path">${path}</hp:stringParam>` +
+    '<hp:stringParam name="Category">HWPHYPERLINK_TYPE_URL</hp:stringParam>' +
+    '<hp:stringParam name="TargetType">HWPHYPERLINK_TARGET_BOOKMARK</hp:stringParam>' +
+    '<hp:stringParam name="DocOpenType">HWPHYPERLINK_JUMP_CURRENTTAB</hp:stringParam>' +
+    '</hp:parameters></hp:fieldBegin>'
 }
 
 /**

@@ -1,14 +1,16 @@
 // Characters outside the XML 1.0 `Char` production: C0 controls other than
 // TAB/LF/CR, lone surrogates (the `u` flag matches them as single code
 // points), and U+FFFE/U+FFFF. A single one makes the whole part unreadable.
-const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+// DEL and the C1 controls (U+007F–U+009F) are legal XML but no reader draws
+// them as anything but an empty box, so they go too.
+const INVALID_XML_CHARS = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 /**
  * Fast path: a cheaper non-unicode class that every invalid character
  * matches (with valid surrogate pairs as false positives), so clean text
  * skips the unicode-aware replace.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const MAYBE_INVALID_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
+const MAYBE_INVALID_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/
 
 export function stripInvalidXmlChars (text: string): string {
   return MAYBE_INVALID_XML_CHAR.test(text) ? text.replace(INVALID_XML_CHARS, '') : text

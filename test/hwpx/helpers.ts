@@ -160,6 +160,8 @@ export function findAll (root: XmlElement, name: string): XmlElement[] {
 // ---------------------------------------------------------------- invariants
 
 const INVALID_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
+/** DEL and C1 controls: valid XML, but nothing a reader draws, so the converter drops them. */
+const NOT_DRAWN = /[\u007F-\u009F]/g
 
 /** Everything wrong with `pkg`, as sentences; empty when the package is valid. */
 export function packageViolations (pkg: HwpxPackage): string[] {
@@ -180,6 +182,10 @@ export function packageViolations (pkg: HwpxPackage): string[] {
   checkContentHpf(xml.get('Contents/content.hpf'), pkg, header, report)
   checkContainer(xml.get('META-INF/container.xml'), pkg, report)
   checkPreview(pkg, report)
+  const manifestIds = new Set(findAll(xml.get('Contents/content.hpf') ?? section, 'opf:item').map((item) => item.attributes.id))
+  for (const image of findAll(section, 'hc:img')) {
+    if (!manifestIds.has(image.attributes.binaryItemIDRef)) report(`section0.xml: hc:img names ${image.attributes.binaryItemIDRef}, which content.hpf does not list`)
+  }
   for (const [name, root] of xml) {
     if (findAll(root, 'hp:linesegarray').length > 0) report(`${name}: contains hp:linesegarray (layout cache)`)
   }
@@ -334,6 +340,11 @@ function checkReferences (part: string, root: XmlElement, ids: HeaderIds, report
       if (kind !== undefined) {
         const allowedNone = attribute === 'charPrIDRef' && element.name === 'hh:paraHead' && value === NONE_REFERENCE
         if (!allowedNone && !ids[kind].has(value)) report(`${part}: ${element.name}@${attribute}=${value} names no ${kind}`)
+      } else if (attribute === 'beginIDRef' && element.name === 'hp:fieldEnd') {
+        const begins = findAll(root, 'hp:fieldBegin').map((begin) => begin.attributes.id)
+        if (!begins.includes(value)) report(`${part}: hp:fieldEnd@beginIDRef=${value} names no hp:fieldBegin`)
+      } else if (attribute === 'binaryItemIDRef') {
+        if (!/^image\d+$/.test(value)) report(`${part}: ${element.name}@binaryItemIDRef=${value} is not a BinData item id`)
       } else if (ZERO_WHEN_UNUSED.has(attribute)) {
         if (value !== '0') report(`${part}: ${element.name}@${attribute}=${value} but nothing of that kind exists`)
       } else {
@@ -472,10 +483,13 @@ function checkPreview (pkg: HwpxPackage, report: (problem: string) => void): voi
 /**
  * The text of section0.xml in document order: paragraphs separated by '\n',
  * hp:lineBreak as '\n', hp:tab as '\t'. Table cells come in reading order
- * because their paragraphs sit inside the anchoring paragraph.
+ * because their paragraphs sit inside the anchoring paragraph. Footnote
+ * texts follow the body (where GFM shows them); running headers and footers
+ * are page furniture, not text of the document, and are left out.
  */
 export function sectionText (section: XmlElement): string {
   const out: string[] = []
+  const notes: XmlElement[] = []
   const walk = (element: XmlElement): void => {
     for (const child of element.children) {
       if (typeof child === 'string') {
@@ -484,13 +498,16 @@ export function sectionText (section: XmlElement): string {
         out.push('\n')
       } else if (child.name === 'hp:tab') {
         out.push('\t')
-      } else {
+      } else if (child.name === 'hp:footNote' || child.name === 'hp:endNote') {
+        notes.push(child)
+      } else if (child.name !== 'hp:header' && child.name !== 'hp:footer') {
         walk(child)
         if (child.name === 'hp:p') out.push('\n')
       }
     }
   }
   walk(section)
+  for (let index = 0; index < notes.length; index++) walk(notes[index] as XmlElement)
   return out.join('')
 }
 
@@ -507,7 +524,7 @@ export function paragraphs (section: XmlElement): Array<{ text: string, paraPrID
 }
 
 export function normalizeWhitespace (value: string): string {
-  return value.replace(new RegExp(INVALID_XML_CHAR.source, 'gu'), '').replace(/\s+/gu, ' ').trim()
+  return value.replace(new RegExp(INVALID_XML_CHAR.source, 'gu'), '').replace(NOT_DRAWN, '').replace(/\s+/gu, ' ').trim()
 }
 
 /**
@@ -546,6 +563,9 @@ export function comparableText (value: string): string {
  * independent parse (micromark, not the converter's marked): every literal, image alt text and address,
  * link addresses the link text does not already show, footnote labels.
  */
+/** Link targets a reader can follow, written as hyperlinks rather than text. */
+const FOLLOWABLE = /^(?:https?:\/\/|mailto:|tel:|ftp:\/\/)/i
+
 export function markdownTextPieces (markdown: string): string[] {
   const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
   const definitions = new Map<string, string>()
@@ -562,26 +582,29 @@ export function markdownTextPieces (markdown: string): string[] {
       case 'definition':
         return
       case 'html':
-        if (!/^<br\s*\/?>$/i.test(node.value)) pieces.push(node.value)
+        // Comments vanish and tags are dropped; their text stays.
+        pieces.push(node.value.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/<[^>]*>/g, ' '))
         return
       case 'image':
       case 'imageReference': {
+        // A picture shows its alt text; an address a reader can follow is
+        // its link, any other (not a data: URI) stays visible.
         pieces.push(node.alt ?? '')
-        pieces.push(node.type === 'image' ? node.url : definitions.get(node.identifier) ?? '')
+        const url = node.type === 'image' ? node.url : definitions.get(node.identifier) ?? ''
+        if (!FOLLOWABLE.test(url) && !url.startsWith('data:')) pieces.push(url)
         return
       }
       case 'link':
       case 'linkReference': {
         node.children.forEach(visit)
         const url = node.type === 'link' ? node.url : definitions.get(node.identifier) ?? ''
-        if (!normalizeWhitespace(plain(node)).includes(normalizeWhitespace(bare(url)))) pieces.push(url)
+        if (!FOLLOWABLE.test(url) && !normalizeWhitespace(plain(node)).includes(normalizeWhitespace(bare(url)))) pieces.push(url)
         return
       }
       case 'footnoteReference':
-        pieces.push(node.label ?? node.identifier)
+        // A real footnote: its number, not its label, marks the text.
         return
       case 'footnoteDefinition':
-        pieces.push(node.label ?? node.identifier)
         node.children.forEach(visit)
         return
       default:
@@ -727,3 +750,36 @@ const block: fc.Arbitrary<string> = fc.letrec<{ block: string }>((tie) => ({
 
 export const markdownDocument = fc.tuple(fc.array(block, { maxLength: 8 }), fc.array(fc.constantFrom('\n\n', '\n', '\r\n\r\n'), { minLength: 8, maxLength: 8 }))
   .map(([blocks, separators]) => blocks.map((text, index) => text + (separators[index] ?? '\n\n')).join(''))
+
+/**
+ * The marker a reader draws before each top-level paragraph from the
+ * format's own list definitions (hh:heading → hh:bullet char, or the
+ * hh:numbering's level-1 format with its counter), as Hancom numbers
+ * paragraphs: each numbering counts on from its start across the paragraphs
+ * that use it. '' for a paragraph without one.
+ */
+export function drawnMarkers (header: XmlElement, section: XmlElement): string[] {
+  const paraPrs = new Map(findAll(header, 'hh:paraPr').map((paraPr) => [paraPr.attributes.id, childElements(paraPr, 'hh:heading')[0]?.attributes ?? {}]))
+  const bullets = new Map(findAll(header, 'hh:bullet').map((bullet) => [bullet.attributes.id, bullet.attributes.char ?? '']))
+  const numberings = new Map(findAll(header, 'hh:numbering').map((numbering) => {
+    const head = childElements(numbering, 'hh:paraHead').find((candidate) => candidate.attributes.level === '1')
+    return [numbering.attributes.id, { start: Number(head?.attributes.start ?? 1), format: head === undefined ? '' : sectionText({ name: 'hp:t', attributes: {}, children: head.children }) }]
+  }))
+  const counters = new Map<string, number>()
+  return childElements(section, 'hp:p').map((p) => {
+    const heading = paraPrs.get(p.attributes.paraPrIDRef) ?? {}
+    if (heading.type === 'BULLET') return bullets.get(heading.idRef) ?? '?'
+    if (heading.type !== 'NUMBER') return ''
+    const numbering = numberings.get(heading.idRef)
+    if (numbering === undefined) return '?'
+    const count = (counters.get(heading.idRef ?? '') ?? numbering.start - 1) + 1
+    counters.set(heading.idRef ?? '', count)
+    return numbering.format.replace('^1', String(count))
+  })
+}
+
+/** Top-level paragraphs as a reader shows them: drawn marker, a space, the text. */
+export function shownParagraphs (header: XmlElement, section: XmlElement): string[] {
+  const markers = drawnMarkers(header, section)
+  return paragraphs(section).map((paragraph, index) => (markers[index] === '' ? '' : `${markers[index] as string} `) + paragraph.text)
+}

@@ -8,17 +8,19 @@ import {
   paragraphs,
   parseXml,
   sectionText,
+  shownParagraphs,
   text,
   unzipHwpx,
   type XmlElement
 } from './helpers.js'
 
-async function convert (markdown: string): Promise<{ header: XmlElement, section: XmlElement, paras: ReturnType<typeof paragraphs> }> {
+async function convert (markdown: string): Promise<{ header: XmlElement, section: XmlElement, paras: ReturnType<typeof paragraphs>, shown: string[] }> {
   const pkg = await unzipHwpx(await markdownToHwpx(markdown, { title: 't' }))
   const violations = packageViolations(pkg)
   if (violations.length > 0) throw new Error(violations.join('\n'))
   const section = parseXml(text(pkg, 'Contents/section0.xml'))
-  return { header: parseXml(text(pkg, 'Contents/header.xml')), section, paras: paragraphs(section) }
+  const header = parseXml(text(pkg, 'Contents/header.xml'))
+  return { header, section, paras: paragraphs(section), shown: shownParagraphs(header, section) }
 }
 
 function byId (header: XmlElement, name: string, id: string): XmlElement {
@@ -66,14 +68,16 @@ t.test('# is a centred, large, bold title', async (t) => {
   t.match(looks(header, title?.runs[0]?.charPrIDRef ?? ''), { bold: true, height: 2000 })
 })
 
-t.test('## to ###### are 개요 1–5 outline paragraphs with their own styles', async (t) => {
+t.test('## to ###### are 개요 1–5 paragraphs with their own styles and no generated number', async (t) => {
   const { header, paras } = await convert('## 가\n\n### 나\n\n#### 다\n\n##### 라\n\n###### 마')
   const heights: number[] = []
   paras.forEach((paragraph, level) => {
     const style = byId(header, 'hh:style', paragraph.styleIDRef)
     t.equal(style.attributes.name, `개요 ${level + 1}`)
     t.equal(style.attributes.paraPrIDRef, paragraph.paraPrIDRef, 'paragraph uses the style\'s own paraPr')
-    t.same(layout(header, paragraph.paraPrIDRef).heading, { type: 'OUTLINE', idRef: '0', level: String(level) })
+    // No outline head: a reader that fills in a default outline format
+    // (LibreOffice's filter does) would put "1." before our own numbers.
+    t.same(layout(header, paragraph.paraPrIDRef).heading, { type: 'NONE', idRef: '0', level: '0' })
     const look = looks(header, paragraph.runs[0]?.charPrIDRef ?? '')
     t.ok(look.bold, 'bold')
     heights.push(look.height)
@@ -130,22 +134,54 @@ t.test('a soft line break is a space, a hard one an hp:lineBreak inside hp:t', a
   t.ok(findAll(section, 'hp:t').some((element) => childElements(element, 'hp:lineBreak').length === 2))
 })
 
-t.test('links keep their text and their address', async (t) => {
-  const { paras } = await convert([
+/** Each hyperlink field: its target (Path) and the text between fieldBegin and fieldEnd. */
+function hyperlinks (paragraph: XmlElement): Array<{ path: string, command: string, text: string }> {
+  const links: Array<{ path: string, command: string, text: string }> = []
+  let open: { path: string, command: string, text: string } | null = null
+  for (const run of childElements(paragraph, 'hp:run')) {
+    const begin = findAll(run, 'hp:fieldBegin')[0]
+    if (begin !== undefined) {
+      t.equal(begin.attributes.type, 'HYPERLINK')
+      const parameter = (name: string): string => sectionText({ name: 'hp:t', attributes: {}, children: findAll(begin, 'hp:stringParam').find((param) => param.attributes.name === name)?.children ?? [] })
+      open = { path: parameter('Path'), command: parameter('Command'), text: '' }
+    }
+    if (open !== null) open.text += sectionText({ name: 'x', attributes: {}, children: childElements(run, 'hp:t') })
+    const end = findAll(run, 'hp:fieldEnd')[0]
+    if (end !== undefined && open !== null) {
+      links.push(open)
+      open = null
+    }
+  }
+  return links
+}
+
+t.test('links are hyperlink fields around their text; other targets stay visible', async (t) => {
+  const { header, section, paras } = await convert([
     '[환경부](https://me.go.kr) 참조',
     '<https://law.go.kr> 와 www.example.com 과 a@b.kr',
-    '[가이드][g]\n\n[g]: https://x.kr/g.pdf',
-    '[빈 링크]()'
+    '[가이드][g]\n\n[g]: https://x.kr/g.pdf?a=1&b=2',
+    '[빈 링크]() [상대](docs/a.md) [스크립트](javascript:alert(1))'
   ].join('\n\n'))
-  t.equal(paras[0]?.text, '환경부 (https://me.go.kr) 참조')
-  t.equal(paras[1]?.text, 'https://law.go.kr 와 www.example.com 과 a@b.kr', 'autolinks are not repeated')
-  t.equal(paras[2]?.text, '가이드 (https://x.kr/g.pdf)')
-  t.equal(paras[3]?.text, '빈 링크')
+  const top = childElements(section, 'hp:p')
+  t.equal(paras[0]?.text, '환경부 참조', 'no address in the text')
+  t.same(hyperlinks(top[0] as XmlElement), [{ path: 'https://me.go.kr', command: 'https\\://me.go.kr;1;0;0', text: '환경부' }])
+  t.equal(paras[1]?.text, 'https://law.go.kr 와 www.example.com 과 a@b.kr')
+  t.same(hyperlinks(top[1] as XmlElement).map((link) => [link.path, link.text]), [
+    ['https://law.go.kr', 'https://law.go.kr'],
+    ['http://www.example.com', 'www.example.com'],
+    ['mailto:a@b.kr', 'a@b.kr']
+  ])
+  t.same(hyperlinks(top[2] as XmlElement).map((link) => [link.path, link.text]), [['https://x.kr/g.pdf?a=1&b=2', '가이드']])
+  t.equal(paras[3]?.text, '빈 링크 상대 (docs/a.md) 스크립트 (javascript:alert(1))', 'nothing to follow: the address stays as text')
+  t.same(hyperlinks(top[3] as XmlElement), [])
+  const linkRun = childElements(top[0] as XmlElement, 'hp:run').find((run) => sectionText({ name: 'x', attributes: {}, children: childElements(run, 'hp:t') }) === '환경부')
+  t.match(looks(header, linkRun?.attributes.charPrIDRef ?? ''), { underline: true, color: '#0563C1' }, 'links look like links')
 })
 
 t.test('bullet lists nest with their own markers and growing indents', async (t) => {
-  const { header, paras } = await convert('- 하나\n  - 둘\n    - 셋\n      - 넷\n- 다섯')
-  t.same(paras.map((paragraph) => paragraph.text), ['• 하나', '○ 둘', '- 셋', '• 넷', '• 다섯'])
+  const { header, paras, shown } = await convert('- 하나\n  - 둘\n    - 셋\n      - 넷\n- 다섯')
+  t.same(shown, ['• 하나', '○ 둘', '- 셋', '• 넷', '• 다섯'], 'Hancom bullets (hh:bullet), not text')
+  t.same(paras.map((paragraph) => paragraph.text), ['하나', '둘', '셋', '넷', '다섯'])
   const columns = paras.map((paragraph) => {
     const { left, intent } = layout(header, paragraph.paraPrIDRef)
     t.ok(intent < 0, 'hanging indent')
@@ -155,19 +191,26 @@ t.test('bullet lists nest with their own markers and growing indents', async (t)
   t.equal(columns[4], columns[0])
 })
 
-t.test('ordered lists keep their numbers and nest', async (t) => {
-  const { paras } = await convert('3. 셋\n4. 넷\n   1. 하위\n   2. 하위2\n      1. 더 하위\n5. 다섯')
-  t.same(paras.map((paragraph) => paragraph.text), ['3. 셋', '4. 넷', '1) 하위', '2) 하위2', '(1) 더 하위', '5. 다섯'])
+t.test('ordered lists are Hancom paragraph numbers, keep their start and nest', async (t) => {
+  const { header, paras, shown } = await convert('3. 셋\n4. 넷\n   1. 하위\n   2. 하위2\n      1. 더 하위\n5. 다섯')
+  t.same(shown, ['3. 셋', '4. 넷', '1) 하위', '2) 하위2', '(1) 더 하위', '5. 다섯'])
+  t.same(paras.map((paragraph) => paragraph.text), ['셋', '넷', '하위', '하위2', '더 하위', '다섯'], 'numbers are not text')
+  t.equal(findAll(header, 'hh:numbering').length, 1 + 3, 'the outline numbering and one per list')
+})
+
+t.test('a list written 7. / 8. after another list starts at 7, not where the other ended', async (t) => {
+  const { shown } = await convert('1. 하나\n2. 둘\n3. 셋\n\n문단\n\n7. 일곱\n8. 여덟\n\n- 점\n\n1. 다시 하나')
+  t.same(shown, ['1. 하나', '2. 둘', '3. 셋', '문단', '7. 일곱', '8. 여덟', '• 점', '1. 다시 하나'])
 })
 
 t.test('task list items show check boxes', async (t) => {
-  const { paras } = await convert('- [ ] 할 일\n- [x] 끝난 일\n\n1. [x] 번호 있는 일')
-  t.same(paras.map((paragraph) => paragraph.text), ['☐ 할 일', '☑ 끝난 일', '1. ☑ 번호 있는 일'])
+  const { shown } = await convert('- [ ] 할 일\n- [x] 끝난 일\n\n1. [x] 번호 있는 일')
+  t.same(shown, ['☐ 할 일', '☑ 끝난 일', '1. ☑ 번호 있는 일'])
 })
 
 t.test('list items with several blocks keep them under the item', async (t) => {
-  const { header, paras } = await convert('- 첫 문단\n\n  둘째 문단\n\n  > 인용\n- 다음')
-  t.same(paras.map((paragraph) => paragraph.text), ['• 첫 문단', '둘째 문단', '인용', '• 다음'])
+  const { header, paras, shown } = await convert('- 첫 문단\n\n  둘째 문단\n\n  > 인용\n- 다음')
+  t.same(shown, ['• 첫 문단', '둘째 문단', '인용', '• 다음'])
   const itemColumn = layout(header, paras[0]?.paraPrIDRef ?? '')
   const continuation = layout(header, paras[1]?.paraPrIDRef ?? '')
   t.equal(continuation.left, itemColumn.left - itemColumn.intent, 'continuation aligns with the item text')
@@ -263,22 +306,54 @@ t.test('a horizontal rule is a paragraph with a bottom border', async (t) => {
   t.equal(childElements(fill, 'hh:topBorder')[0]?.attributes.type, 'NONE')
 })
 
-t.test('images become their alt text and address', async (t) => {
-  const { paras } = await convert('![충전기 추이](https://x.kr/a.png) ![](b.png)')
-  t.equal(paras[0]?.text, '[이미지: 충전기 추이] (https://x.kr/a.png) [이미지] (b.png)')
+// A 2×1 PNG, as a generator would inline it.
+const PNG_2X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR42mP8z8DwnwEIGAEAGfgC/3vQz5EAAAAASUVORK5CYII='
+
+t.test('data: URI images are embedded pictures; remote ones keep their alt text, linked, and are never fetched', async (t) => {
+  const pkg = await unzipHwpx(await markdownToHwpx(`![충전기 추이](data:image/png;base64,${PNG_2X1}) ![원격 그림](https://127.0.0.1:1/a.png) ![](b.png)`, { title: 't' }))
+  t.same(packageViolations(pkg), [])
+  const section = parseXml(text(pkg, 'Contents/section0.xml'))
+  const pictures = findAll(section, 'hp:pic')
+  t.equal(pictures.length, 1)
+  const image = findAll(pictures[0] as XmlElement, 'hc:img')[0]
+  t.equal(image?.attributes.binaryItemIDRef, 'image1')
+  t.same([...(pkg.files.get('BinData/image1.png') ?? [])], [...Buffer.from(PNG_2X1, 'base64')], 'the PNG is stored byte for byte')
+  t.match(findAll(pictures[0] as XmlElement, 'hp:orgSz')[0]?.attributes, { width: '150', height: '75' }, '96 dpi: 75 HWPUNIT a pixel')
+  t.equal(findAll(pictures[0] as XmlElement, 'hp:pos')[0]?.attributes.treatAsChar, '1', 'set in the line like a character')
+  const hpf = parseXml(text(pkg, 'Contents/content.hpf'))
+  t.match(findAll(hpf, 'opf:item').find((item) => item.attributes.id === 'image1')?.attributes, { href: 'BinData/image1.png', 'media-type': 'image/png' })
+  const [paragraph] = paragraphs(section)
+  t.equal(paragraph?.text, ' 원격 그림 [그림] (b.png)')
+  t.same(hyperlinks(childElements(section, 'hp:p')[0] as XmlElement).map((link) => [link.path, link.text]), [['https://127.0.0.1:1/a.png', '원격 그림']])
 })
 
-t.test('HTML falls back to its source text; <br> is a line break', async (t) => {
-  const { paras } = await convert('<div align="center">\n가운데\n</div>\n\n앞<br>뒤 <span>x</span>\n\n<!-- 메모 -->')
-  t.equal(paras[0]?.text, '<div align="center">\n가운데\n</div>')
-  t.equal(paras[1]?.text, '앞\n뒤 <span>x</span>')
-  t.equal(paras[2]?.text, '<!-- 메모 -->')
+t.test('a data: URI that is not a readable raster image keeps its alt text', async (t) => {
+  const { section, paras } = await convert('![svg](data:image/svg+xml;base64,PHN2Zy8+) ![깨짐](data:image/png;base64,AAAA)')
+  t.equal(findAll(section, 'hp:pic').length, 0)
+  t.equal(paras[0]?.text, 'svg 깨짐')
 })
 
-t.test('footnotes keep their labels at the reference and the note', async (t) => {
-  const { paras } = await convert('본문[^src]\n\n[^src]: 출처 설명')
-  t.equal(paras[0]?.text, '본문[src]')
-  t.equal(paras[1]?.text, '[src] 출처 설명')
+t.test('raw HTML: comments vanish, tags give their text, references are decoded, <br> breaks the line', async (t) => {
+  const { paras } = await convert([
+    '<div align="center">\n가운데 &amp; 정렬\n</div>',
+    '앞<br>뒤 <span style="color:red">빨강</span> <kbd>Ctrl</kbd>+<kbd>C</kbd> &amp; &#xAC00;<!-- 인라인 주석 -->끝',
+    '<!-- 메모 -->',
+    '<p>첫 줄</p><p>둘째 줄</p>',
+    '다음'
+  ].join('\n\n'))
+  t.same(paras.map((paragraph) => paragraph.text), ['가운데 & 정렬', '앞\n뒤 빨강 Ctrl+C & 가끝', '첫 줄\n둘째 줄', '다음'], 'the comment block leaves no paragraph')
+})
+
+t.test('footnotes are hp:footNote controls where they are referenced, numbered in order', async (t) => {
+  const { section, paras } = await convert('본문[^src] 둘째[^2]\n\n[^2]: 두 번째 **주석**\n\n[^src]: 출처 설명\n\n    둘째 문단\n\n[^unused]: 아무도 부르지 않음')
+  const notes = findAll(section, 'hp:footNote')
+  t.same(notes.map((note) => note.attributes.number), ['1', '2'])
+  const noteText = (note: XmlElement): string[] => findAll(note, 'hp:p').map((p) => sectionText({ name: 'x', attributes: {}, children: [p] }).replace(/\n$/, '').trim())
+  t.same(noteText(notes[0] as XmlElement), ['출처 설명', '둘째 문단'])
+  t.same(noteText(notes[1] as XmlElement), ['두 번째 주석'])
+  t.equal(findAll(notes[0] as XmlElement, 'hp:autoNum')[0]?.attributes.numType, 'FOOTNOTE', 'the note shows its number')
+  t.equal(paras[0]?.runs.map((run) => run.text).join(''), '본문 둘째', 'no [label] left in the text')
+  t.same(paras.slice(1).map((paragraph) => paragraph.text), ['아무도 부르지 않음'], 'an unreferenced definition keeps its text, at the end')
 })
 
 t.test('markup characters are escaped and come back unchanged', async (t) => {
@@ -287,13 +362,42 @@ t.test('markup characters are escaped and come back unchanged', async (t) => {
 })
 
 t.test('characters XML cannot hold are dropped, everything else kept', async (t) => {
-  const { paras } = await convert('가\u0001나\u0008다\u000B라\u001F마\uFFFE바\uD800사\uDC00아 🚗 電 \u00A0끝')
-  t.equal(paras[0]?.text, '가나다라마바사아 🚗 電 \u00A0끝')
+  const { paras } = await convert('가\u0001나\u0008다\u000B라\u001F마\uFFFE바\uD800사\uDC00아\u007F자\u0080차\u009F카 🚗 電 \u00A0끝')
+  t.equal(paras[0]?.text, '가나다라마바사아자차카 🚗 電 \u00A0끝', 'DEL and C1 controls too')
 })
 
-t.test('a heading inside a list or quote is still an outline heading', async (t) => {
-  const { header, paras } = await convert('> ## 인용 속 제목\n\n- ### 목록 속 제목')
-  t.equal(layout(header, paras[0]?.paraPrIDRef ?? '').heading.type, 'OUTLINE')
-  t.equal(paras[1]?.text, '• ')
-  t.equal(layout(header, paras[2]?.paraPrIDRef ?? '').heading.level, '1')
+t.test('a heading inside a list or quote is still a 개요 heading', async (t) => {
+  const { header, paras, shown } = await convert('> ## 인용 속 제목\n\n- ### 목록 속 제목')
+  t.equal(byId(header, 'hh:style', paras[0]?.styleIDRef ?? '').attributes.name, '개요 1')
+  t.equal(shown[1], '• ')
+  t.equal(byId(header, 'hh:style', paras[2]?.styleIDRef ?? '').attributes.name, '개요 2')
+})
+
+t.test('an empty heading leaves no paragraph (and no tall gap)', async (t) => {
+  const { paras } = await convert('앞\n\n##\n\n### \n\n#\n\n뒤')
+  t.same(paras.map((paragraph) => paragraph.text), ['앞', '뒤'])
+})
+
+t.test('space after a table or code box keeps the next paragraph, table or box off its border', async (t) => {
+  const { header, section } = await convert('| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n\n```\ncode\n```\n\n```\nmore\n```\n\n뒤')
+  const anchors = childElements(section, 'hp:p').filter((p) => findAll(p, 'hp:tbl').length > 0)
+  t.equal(anchors.length, 4)
+  for (const anchor of anchors) {
+    const paraPr = byId(header, 'hh:paraPr', anchor.attributes.paraPrIDRef ?? '')
+    const next = Number(childElements(findAll(childElements(paraPr, 'hp:switch')[0] as XmlElement, 'hh:margin')[0] as XmlElement, 'hc:next')[0]?.attributes.value)
+    t.ok(next >= 600, `space after the box: ${next} HWPUNIT`)
+  }
+})
+
+t.test('every page has a running header (title · date) and a page number', async (t) => {
+  const pkg = await unzipHwpx(await markdownToHwpx('본문', { title: '  2025년\n시장 보고서 ', date: new Date('2025-03-01T20:00:00Z') }))
+  const section = parseXml(text(pkg, 'Contents/section0.xml'))
+  const headers = findAll(section, 'hp:header')
+  t.equal(headers.length, 1)
+  t.equal(headers[0]?.attributes.applyPageType, 'BOTH')
+  t.equal(sectionText({ name: 'x', attributes: {}, children: findAll(headers[0] as XmlElement, 'hp:p') }).trim(), '2025년 시장 보고서 · 2025. 3. 2.', 'the date in Korean time')
+  t.match(findAll(section, 'hp:pageNum')[0]?.attributes, { pos: 'BOTTOM_CENTER', formatType: 'DIGIT' })
+  const untitled = parseXml(text(await unzipHwpx(await markdownToHwpx('본문', { title: '' })), 'Contents/section0.xml'))
+  t.equal(findAll(untitled, 'hp:header').length, 0, 'no empty header without a title or date')
+  t.equal(findAll(untitled, 'hp:pageNum').length, 1, 'page numbers all the same')
 })

@@ -57,7 +57,7 @@ t.test('TC-GEN-001/003, TC-STATUS-001/002: 202 at once, honest progress, artifac
 
   const list = await app.inject({ method: 'GET', url: `/api/topics/${topicId}/artifacts`, headers: bearer('gen-alice') })
   const items = list.json().data
-  t.same(items.map((a: { kind: string, version: number }) => [a.kind, a.version]), [['hwpx', 1], ['md', 1]])
+  t.same(items.map((a: { kind: string, version: number }) => [a.kind, a.version]), [['docx', 1], ['hwpx', 1], ['md', 1]])
   const hwpxMeta = items.find((a: { kind: string }) => a.kind === 'hwpx')
   t.equal(hwpxMeta.id, final.artifact_id, 'artifact_id is the HWPX')
   t.equal(hwpxMeta.filename, '보고서.hwpx', 'file name from the report title')
@@ -75,6 +75,15 @@ t.test('TC-GEN-001/003, TC-STATUS-001/002: 202 at once, honest progress, artifac
 
   const notModified = await app.inject({ method: 'GET', url: hwpxMeta.download_url, headers: { ...bearer('gen-alice'), 'if-none-match': `"${hwpxMeta.sha256}"` } })
   t.equal(notModified.statusCode, 304)
+
+  const docxMeta = items.find((a: { kind: string }) => a.kind === 'docx')
+  t.equal(docxMeta.filename, '보고서.docx')
+  t.equal(docxMeta.content_type, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+  const word = await app.inject({ method: 'GET', url: docxMeta.download_url, headers: bearer('gen-alice') })
+  t.equal(word.statusCode, 200)
+  t.equal(word.headers['content-type'], 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+  t.equal(createHash('sha256').update(word.rawPayload).digest('hex'), docxMeta.sha256)
+  t.match(await (await JSZip.loadAsync(word.rawPayload)).file('word/document.xml')!.async('string'), '시장 분석', 'the same report, as Word')
 
   const mdMeta = items.find((a: { kind: string }) => a.kind === 'md')
   const markdown = await app.inject({ method: 'GET', url: `/api/artifacts/${mdMeta.id}/download`, headers: bearer('gen-alice') })

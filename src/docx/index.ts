@@ -1,0 +1,1 @@
+export { DOCX_MIME_TYPE, markdownToDocx, type DocxOptions } from './markdown-to-docx.js'
