@@ -2,10 +2,12 @@
 //   npx tsx bench/hwpx.ts            (sizes 25/50/100/200 sections)
 //   npx tsx bench/hwpx.ts 100        (one size)
 //   BENCH_ZIP_LEVELS=1 npx tsx bench/hwpx.ts     (also compare zlib DEFLATE levels)
-// Prints mean/p50/p99 per size, time per KB (flat when growth is linear)
-// and where the time goes for the 100-section report.
+// Prints mean/p50/p99 per size, time per KB (flat when growth is linear),
+// the same figures for kordoc's markdownToHwpx on the same input, side by
+// side, and where the time goes for the 100-section report.
 import { loadavg } from 'node:os'
 import { gzipSync } from 'node:zlib'
+import { markdownToHwpx as kordocMarkdownToHwpx } from 'kordoc'
 import { markdownToHwpx } from '../src/hwpx/index.js'
 import { buildHeaderXml } from '../src/hwpx/header-xml.js'
 import { writePackage } from '../src/hwpx/package-writer.js'
@@ -102,20 +104,41 @@ interface Timings {
   readonly cpu: number[]
 }
 
-async function measure (markdown: string, iterations: number): Promise<Timings> {
-  const options = { title: '벤치마크 보고서', date: new Date('2025-03-01T00:00:00Z') }
-  for (let warmup = 0; warmup < 2; warmup++) await markdownToHwpx(markdown, options)
-  const wall: number[] = []
-  const cpu: number[] = []
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    const cpuStart = process.cpuUsage()
-    const start = performance.now()
-    await markdownToHwpx(markdown, options)
-    wall.push(performance.now() - start)
-    const used = process.cpuUsage(cpuStart)
-    cpu.push((used.user + used.system) / 1000)
+type Converter = (markdown: string) => Promise<{ byteLength: number }>
+
+const OPTIONS = { title: '벤치마크 보고서', date: new Date('2025-03-01T00:00:00Z') }
+const CONVERTERS: Record<string, Converter> = {
+  reportflow: async (markdown) => await markdownToHwpx(markdown, OPTIONS),
+  kordoc: async (markdown) => await kordocMarkdownToHwpx(markdown)
+}
+
+interface Measurement extends Timings {
+  readonly outputBytes: number
+}
+
+/**
+ * Both converters on the same input, runs interleaved so that whatever
+ * else the machine is doing weighs on both alike.
+ */
+async function measureSideBySide (markdown: string, iterations: number): Promise<Record<string, Measurement>> {
+  const results: Record<string, { wall: number[], cpu: number[], outputBytes: number }> = {}
+  for (const [name, convert] of Object.entries(CONVERTERS)) {
+    for (let warmup = 0; warmup < 2; warmup++) await convert(markdown)
+    results[name] = { wall: [], cpu: [], outputBytes: 0 }
   }
-  return { wall: wall.sort((a, b) => a - b), cpu: cpu.sort((a, b) => a - b) }
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    for (const [name, convert] of Object.entries(CONVERTERS)) {
+      const result = results[name] as { wall: number[], cpu: number[], outputBytes: number }
+      const cpuStart = process.cpuUsage()
+      const start = performance.now()
+      result.outputBytes = (await convert(markdown)).byteLength
+      result.wall.push(performance.now() - start)
+      const used = process.cpuUsage(cpuStart)
+      result.cpu.push((used.user + used.system) / 1000)
+    }
+  }
+  return Object.fromEntries(Object.entries(results).map(([name, result]) =>
+    [name, { wall: result.wall.sort((a, b) => a - b), cpu: result.cpu.sort((a, b) => a - b), outputBytes: result.outputBytes }]))
 }
 
 const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length
@@ -134,7 +157,7 @@ async function stages (markdown: string, iterations: number): Promise<Record<str
     const blocks = tokensToBlocks(tokens)
     const t2 = cpuNow()
     const theme = new ReportTheme()
-    const sectionXml = buildSectionXml(blocks, theme)
+    const sectionXml = buildSectionXml(blocks, theme, { runningHeader: '벤치마크 보고서' }).xml
     const headerXml = buildHeaderXml(theme, 1)
     const t3 = cpuNow()
     await writePackage({ version: '', header: headerXml, section: sectionXml, previewText: '', settings: '', containerRdf: '', contentHpf: '', container: '', manifest: '' }, null)
@@ -159,14 +182,15 @@ const sectionCounts = sizes.length > 0 ? sizes : [25, 50, 100, 200]
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 10)
 
 console.log(`node ${process.version}, ${iterations} timed runs per size after 2 warm-ups, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`)
-console.log('sections |   size KB | mean ms |  p50 ms |  p99 ms | cpu ms | cpu ms/KB')
-console.log('---------|-----------|---------|---------|---------|--------|----------')
+console.log('sections | converter  |   size KB | mean ms |  p50 ms |  p99 ms | cpu ms | cpu ms/KB | output KB')
+console.log('---------|------------|-----------|---------|---------|---------|--------|-----------|----------')
 for (const count of sectionCounts) {
   const markdown = report(count)
   const kilobytes = Buffer.byteLength(markdown) / 1024
-  const { wall, cpu } = await measure(markdown, iterations)
-  const cells = [mean(wall), percentile(wall, 0.5), percentile(wall, 0.99)].map((value) => value.toFixed(1).padStart(7))
-  console.log(`${String(count).padStart(8)} | ${kilobytes.toFixed(1).padStart(9)} | ${cells.join(' | ')} | ${mean(cpu).toFixed(1).padStart(6)} | ${(mean(cpu) / kilobytes).toFixed(2).padStart(9)}`)
+  for (const [name, { wall, cpu, outputBytes }] of Object.entries(await measureSideBySide(markdown, iterations))) {
+    const cells = [mean(wall), percentile(wall, 0.5), percentile(wall, 0.99)].map((value) => value.toFixed(1).padStart(7))
+    console.log(`${String(count).padStart(8)} | ${name.padEnd(10)} | ${kilobytes.toFixed(1).padStart(9)} | ${cells.join(' | ')} | ${mean(cpu).toFixed(1).padStart(6)} | ${(mean(cpu) / kilobytes).toFixed(2).padStart(9)} | ${(outputBytes / 1024).toFixed(0).padStart(9)}`)
+  }
 }
 
 const stageReport = report(100)
@@ -178,7 +202,7 @@ for (const [stage, time] of Object.entries(await stages(stageReport, iterations)
 if (process.env.BENCH_ZIP_LEVELS === '1') {
   // Compressed size against CPU time for the 100-section report's parts.
   const theme = new ReportTheme()
-  const sectionXml = buildSectionXml(tokensToBlocks(parseMarkdown(stageReport)), theme)
+  const sectionXml = buildSectionXml(tokensToBlocks(parseMarkdown(stageReport)), theme, { runningHeader: '벤치마크 보고서' }).xml
   const headerXml = buildHeaderXml(theme, 1)
   console.log(`\nzip, DEFLATE level: CPU ms (mean of ${iterations}) and size, section0.xml ${(Buffer.byteLength(sectionXml) / 1024).toFixed(0)} KB`)
   for (const level of [1, 2, 3, 4, 6, 9]) {

@@ -74,10 +74,9 @@ function charPrXml (shape: CharShape, id: number): string {
 }
 
 function marginXml (shape: ParaShape, scale: number): string {
-  const length = (element: string, value: number): string => `<hc:${element} value="${value * scale}" unit="HWPUNIT"/>`
   return '<hh:margin>' +
-    length('intent', -shape.hanging) + length('left', shape.left) + length('right', 0) +
-    length('prev', shape.spaceBefore) + length('next', shape.spaceAfter) +
+    `<hc:intent value="${-shape.hanging * scale}" unit="HWPUNIT"/><hc:left value="${shape.left * scale}" unit="HWPUNIT"/><hc:right value="0" unit="HWPUNIT"/>` +
+    `<hc:prev value="${shape.spaceBefore * scale}" unit="HWPUNIT"/><hc:next value="${shape.spaceAfter * scale}" unit="HWPUNIT"/>` +
     '</hh:margin>' +
     `<hh:lineSpacing type="PERCENT" value="${shape.lineSpacing}" unit="HWPUNIT"/>`
 }

@@ -136,44 +136,41 @@ class SectionWriter {
    * link's runs sit between the fieldBegin and fieldEnd of a hyperlink.
    */
   private runs (format: ParagraphFormat, runs: readonly Run[]): string {
+    // One pass without helper closures: this runs for every paragraph.
+    const baseId = this.theme.charPrId(format.text, NO_MARKS)
     let xml = ''
     let openId = -1
     let text = ''
     let openLink: string | null = null
     let openField = 0
-    const baseId = (): number => this.theme.charPrId(format.text, NO_MARKS)
-    const flush = (): void => {
-      if (openId >= 0) xml += runXml(openId, text)
-      openId = -1
-      text = ''
-    }
-    const switchLink = (link: string | null): void => {
-      if (link === openLink) return
-      flush()
-      if (openLink !== null) xml += `<hp:run charPrIDRef="${baseId()}"><hp:ctrl><hp:fieldEnd beginIDRef="${openField}" fieldid="${HYPERLINK_FIELD_ID}"/></hp:ctrl></hp:run>`
-      openLink = link
-      if (link !== null) {
-        openField = this.nextObjectId++
-        xml += `<hp:run charPrIDRef="${baseId()}"><hp:ctrl>${hyperlinkBeginXml(openField, link)}</hp:ctrl></hp:run>`
-      }
-    }
     for (const run of runs) {
+      const link = run.type === 'text' ? run.link : null
+      if (run.type === 'text' && run.text === '') continue
+      if (link !== openLink || run.type !== 'text') {
+        if (openId >= 0) xml += runXml(openId, text)
+        openId = -1
+        text = ''
+        if (openLink !== null && link !== openLink) xml += fieldEndRun(baseId, openField)
+        if (link !== null && link !== openLink) {
+          openField = this.nextObjectId++
+          xml += `<hp:run charPrIDRef="${baseId}"><hp:ctrl>${hyperlinkBeginXml(openField, link)}</hp:ctrl></hp:run>`
+        }
+        openLink = link
+      }
       if (run.type === 'text') {
-        if (run.text === '') continue
-        switchLink(run.link)
-        const id = this.theme.charPrId(format.text, run.marks, run.link !== null)
+        const id = this.theme.charPrId(format.text, run.marks, link !== null)
         if (id !== openId) {
-          flush()
+          if (openId >= 0) xml += runXml(openId, text)
           openId = id
+          text = ''
         }
         text += run.text
       } else {
-        switchLink(null)
-        xml += `<hp:run charPrIDRef="${baseId()}">${run.type === 'note' ? this.footnote(run) : this.picture(run)}</hp:run>`
+        xml += `<hp:run charPrIDRef="${baseId}">${run.type === 'note' ? this.footnote(run) : this.picture(run)}</hp:run>`
       }
     }
-    switchLink(null)
-    flush()
+    if (openId >= 0) xml += runXml(openId, text)
+    if (openLink !== null) xml += fieldEndRun(baseId, openField)
     return xml
   }
 
@@ -255,6 +252,10 @@ class SectionWriter {
   private objectRun (anchor: ParagraphFormat, objectXml: string): string {
     return `<hp:run charPrIDRef="${this.theme.charPrId(anchor.text, NO_MARKS)}">${objectXml}<hp:t/></hp:run>`
   }
+}
+
+function fieldEndRun (charPrId: number, fieldId: number): string {
+  return `<hp:run charPrIDRef="${charPrId}"><hp:ctrl><hp:fieldEnd beginIDRef="${fieldId}" fieldid="${HYPERLINK_FIELD_ID}"/></hp:ctrl></hp:run>`
 }
 
 function runXml (charPrId: number, text: string): string {

@@ -44,8 +44,6 @@ function decodeXml (text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
 }
 
-const squeeze = (text: string): string => text.replace(/\s+/g, '')
-
 async function kordocMarkdown (bytes: Uint8Array): Promise<string> {
   const result = await parseHwpx(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
   return (result as { markdown: string }).markdown
