@@ -172,7 +172,7 @@ async function stages (markdown: string, iterations: number): Promise<Record<str
     'parse (marked lexer)': totals.parse / iterations,
     'tokens → blocks': totals.map / iterations,
     'section + header XML': totals.xml / iterations,
-    'zip (zlib deflate, jszip)': totals.zip / iterations
+    'zip (zlib deflate + container)': totals.zip / iterations
   }
 }
 

@@ -1,5 +1,3 @@
-import JSZip from 'jszip'
-import { createRequire } from 'node:module'
 import { gzipSync } from 'node:zlib'
 import { HWPX_MIME_TYPE, PART } from './package-parts.js'
 
@@ -14,15 +12,7 @@ const DOS_DATE_LIMIT = new Date(Date.UTC(2107, 11, 31, 23, 59, 58))
  */
 export const DEFLATE_LEVEL = 3
 
-// jszip takes already-compressed entries as its own CompressedObject: when
-// the entry's compression matches the archive's (same `magic`), it copies
-// the bytes and the given CRC-32 and sizes instead of deflating again in
-// JavaScript (pako). Both modules come from the same require cache as the
-// `jszip` import, so jszip's `instanceof` check holds.
-const require = createRequire(import.meta.url)
-type CompressedObjectConstructor = new (compressedSize: number, uncompressedSize: number, crc32: number, compression: unknown, data: Uint8Array) => object
-const CompressedObject = require('jszip/lib/compressedObject') as CompressedObjectConstructor
-const { DEFLATE } = require('jszip/lib/compressions') as { DEFLATE: unknown }
+const METHOD = { stored: 0, deflated: 8 } as const
 
 export type PackageParts = Readonly<Record<Exclude<keyof typeof PART, 'mimetype'>, string>>
 
@@ -37,53 +27,110 @@ export interface BinaryEntry {
  * comes first, stored uncompressed with no extra field, so the file type can
  * be sniffed from fixed offsets. No directory entries and no data
  * descriptors are written, and every entry carries the same timestamp, so
- * equal input gives equal bytes. The other entries are deflated by Node's
- * zlib and handed to jszip pre-compressed.
+ * equal input gives equal bytes. XML parts are deflated by Node's zlib,
+ * pictures stored (they are compressed already).
+ *
+ * The container is written here rather than by jszip: it is a few fixed
+ * headers around zlib's output, and jszip's asynchronous pipeline cost the
+ * conversion more time than the compression itself (bench/hwpx.ts).
  */
 export async function writePackage (parts: PackageParts, date: Date | null, binaries: readonly BinaryEntry[] = []): Promise<Uint8Array> {
-  const zip = new JSZip()
-  const timestamp = zipDate(date)
-  const options = { date: timestamp, createFolders: false } as const
-  zip.file(PART.mimetype, HWPX_MIME_TYPE, { ...options, compression: 'STORE' })
-  const add = (name: string, content: string): void => {
-    // jszip stores an empty entry itself (STORE, no data).
-    if (content === '') zip.file(name, content, options)
-    else zip.file(name, deflated(content) as unknown as string, { ...options, binary: true })
-  }
-  add(PART.version, parts.version)
-  add(PART.header, parts.header)
-  add(PART.section, parts.section)
-  for (const binary of binaries) zip.file(binary.path, binary.data, { ...options, compression: 'STORE', binary: true })
-  add(PART.previewText, parts.previewText)
-  add(PART.settings, parts.settings)
-  add(PART.containerRdf, parts.containerRdf)
-  add(PART.contentHpf, parts.contentHpf)
-  add(PART.container, parts.container)
-  add(PART.manifest, parts.manifest)
-  return await zip.generateAsync({
-    type: 'uint8array',
-    compression: 'DEFLATE',
-    streamFiles: false,
-    platform: 'DOS'
-  })
+  const zip = new ZipWriter(zipDate(date))
+  zip.add(PART.mimetype, Buffer.from(HWPX_MIME_TYPE, 'latin1'), false)
+  const text = (name: string, content: string): void => { zip.add(name, Buffer.from(content, 'utf8'), content !== '') }
+  text(PART.version, parts.version)
+  text(PART.header, parts.header)
+  text(PART.section, parts.section)
+  for (const binary of binaries) zip.add(binary.path, binary.data, false)
+  text(PART.previewText, parts.previewText)
+  text(PART.settings, parts.settings)
+  text(PART.containerRdf, parts.containerRdf)
+  text(PART.contentHpf, parts.contentHpf)
+  text(PART.container, parts.container)
+  text(PART.manifest, parts.manifest)
+  return zip.finish()
 }
 
-/**
- * UTF-8 `content` as raw DEFLATE with its CRC-32 and sizes. A gzip member is
- * a fixed 10-byte header (zlib writes no name, comment or extra field), the
- * raw DEFLATE stream, then CRC-32 and length (little-endian), so one native
- * call gives both the data and the checksum (Node 20 has no zlib.crc32).
- */
-function deflated (content: string): object {
-  const data = Buffer.from(content, 'utf8')
-  const gzip = gzipSync(data, { level: DEFLATE_LEVEL })
-  const trailer = gzip.length - 8
-  const crc32 = gzip.readUInt32LE(trailer)
-  if (gzip[0] !== 0x1f || gzip[1] !== 0x8b || gzip[3] !== 0 || gzip.readUInt32LE(trailer + 4) !== data.length % 0x100000000) {
-    throw new Error('unexpected gzip framing from zlib')
+interface CentralEntry {
+  readonly name: Buffer
+  readonly method: number
+  readonly crc32: number
+  readonly compressedSize: number
+  readonly size: number
+  readonly offset: number
+}
+
+/** A ZIP (PKWARE APPNOTE 6.3) of whole entries: local headers, data, central directory. */
+class ZipWriter {
+  private readonly chunks: Uint8Array[] = []
+  private readonly entries: CentralEntry[] = []
+  private offset = 0
+  private readonly time: number
+  private readonly day: number
+
+  constructor (date: Date) {
+    this.time = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2)
+    this.day = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate()
   }
-  const raw = gzip.subarray(10, trailer)
-  return new CompressedObject(raw.length, data.length, crc32, DEFLATE, raw)
+
+  add (path: string, data: Uint8Array, deflate: boolean): void {
+    const name = Buffer.from(path, 'utf8')
+    // One native gzip call gives the raw DEFLATE stream (or, at level 0,
+    // the stored bytes' CRC) and its CRC-32: Node 20 has no zlib.crc32.
+    const gzip = gzipSync(data, { level: deflate ? DEFLATE_LEVEL : 0 })
+    const trailer = gzip.length - 8
+    if (gzip[0] !== 0x1f || gzip[1] !== 0x8b || gzip[3] !== 0 || gzip.readUInt32LE(trailer + 4) !== data.length % 0x100000000) {
+      throw new Error('unexpected gzip framing from zlib')
+    }
+    const crc32 = gzip.readUInt32LE(trailer)
+    const body = deflate ? gzip.subarray(10, trailer) : data
+    const method = deflate ? METHOD.deflated : METHOD.stored
+    const header = Buffer.alloc(30)
+    header.writeUInt32LE(0x04034b50, 0)
+    header.writeUInt16LE(deflate ? 20 : 10, 4) // version needed to extract
+    header.writeUInt16LE(0, 6) // flags: no data descriptor
+    header.writeUInt16LE(method, 8)
+    header.writeUInt16LE(this.time, 10)
+    header.writeUInt16LE(this.day, 12)
+    header.writeUInt32LE(crc32, 14)
+    header.writeUInt32LE(body.length, 18)
+    header.writeUInt32LE(data.length, 22)
+    header.writeUInt16LE(name.length, 26)
+    header.writeUInt16LE(0, 28) // no extra field
+    this.entries.push({ name, method, crc32, compressedSize: body.length, size: data.length, offset: this.offset })
+    this.chunks.push(header, name, body)
+    this.offset += header.length + name.length + body.length
+  }
+
+  finish (): Uint8Array {
+    const directoryStart = this.offset
+    for (const entry of this.entries) {
+      const header = Buffer.alloc(46)
+      header.writeUInt32LE(0x02014b50, 0)
+      header.writeUInt16LE(20, 4) // made by: MS-DOS, spec 2.0
+      header.writeUInt16LE(entry.method === METHOD.deflated ? 20 : 10, 6)
+      header.writeUInt16LE(0, 8)
+      header.writeUInt16LE(entry.method, 10)
+      header.writeUInt16LE(this.time, 12)
+      header.writeUInt16LE(this.day, 14)
+      header.writeUInt32LE(entry.crc32, 16)
+      header.writeUInt32LE(entry.compressedSize, 20)
+      header.writeUInt32LE(entry.size, 24)
+      header.writeUInt16LE(entry.name.length, 28)
+      // extra field, comment, disk number, internal and external attributes: none
+      header.writeUInt32LE(entry.offset, 42)
+      this.chunks.push(header, entry.name)
+      this.offset += header.length + entry.name.length
+    }
+    const end = Buffer.alloc(22)
+    end.writeUInt32LE(0x06054b50, 0)
+    end.writeUInt16LE(this.entries.length, 8)
+    end.writeUInt16LE(this.entries.length, 10)
+    end.writeUInt32LE(this.offset - directoryStart, 12)
+    end.writeUInt32LE(directoryStart, 16)
+    this.chunks.push(end)
+    return new Uint8Array(Buffer.concat(this.chunks))
+  }
 }
 
 function zipDate (date: Date | null): Date {

@@ -353,6 +353,10 @@ t.test('footnotes are hp:footNote controls where they are referenced, numbered i
   t.same(noteText(notes[1] as XmlElement), ['두 번째 주석'])
   t.equal(findAll(notes[0] as XmlElement, 'hp:autoNum')[0]?.attributes.numType, 'FOOTNOTE', 'the note shows its number')
   t.equal(paras[0]?.runs.map((run) => run.text).join(''), '본문 둘째', 'no [label] left in the text')
+  const sequence = childElements(childElements(section, 'hp:p')[0] as XmlElement, 'hp:run')
+    .map((run) => findAll(run, 'hp:footNote')[0]?.attributes.number ?? sectionText({ name: 'x', attributes: {}, children: childElements(run, 'hp:t') }))
+    .filter((item) => item !== '')
+  t.same(sequence, ['본문', '1', ' 둘째', '2'], 'each note right where it was referenced')
   t.same(paras.slice(1).map((paragraph) => paragraph.text), ['아무도 부르지 않음'], 'an unreferenced definition keeps its text, at the end')
 })
 
