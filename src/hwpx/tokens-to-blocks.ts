@@ -82,15 +82,17 @@ class Footnotes {
 
   /** Finds every definition, wherever it stands (lists and quotes too). */
   collect (tokens: readonly Token[]): void {
-    const stack: Token[] = [...tokens]
+    // In document order (the first definition of a label wins), next last.
+    const stack: Token[] = [...tokens].reverse()
     for (let token = stack.pop(); token !== undefined; token = stack.pop()) {
       if (token.type === 'footnote') {
         const label = normalizeLabel(token.label as string)
         if (!this.definitions.has(label)) this.definitions.set(label, token.tokens ?? [])
       } else if (token.type === 'list') {
-        for (const item of (token as Tokens.List).items) stack.push(...item.tokens)
+        const items = (token as Tokens.List).items
+        for (let index = items.length - 1; index >= 0; index--) stack.push(...[...(items[index] as Tokens.ListItem).tokens].reverse())
       } else if (token.type === 'blockquote') {
-        stack.push(...(token as Tokens.Blockquote).tokens)
+        stack.push(...[...(token as Tokens.Blockquote).tokens].reverse())
       }
     }
   }

@@ -569,8 +569,12 @@ const FOLLOWABLE = /^(?:https?:\/\/|mailto:|tel:|ftp:\/\/)/i
 export function markdownTextPieces (markdown: string): string[] {
   const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
   const definitions = new Map<string, string>()
+  const notes = new Map<string, Nodes>()
+  const referenced: string[] = []
   const collect = (node: Nodes): void => {
     if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node.url)
+    if (node.type === 'footnoteDefinition' && !notes.has(node.identifier)) notes.set(node.identifier, node)
+    if (node.type === 'footnoteReference' && !referenced.includes(node.identifier)) referenced.push(node.identifier)
     if ('children' in node) for (const child of node.children) collect(child)
   }
   collect(tree)
@@ -605,7 +609,7 @@ export function markdownTextPieces (markdown: string): string[] {
         // A real footnote: its number, not its label, marks the text.
         return
       case 'footnoteDefinition':
-        node.children.forEach(visit)
+        // Shown after the body, as GFM shows footnotes (below).
         return
       default:
         if ('value' in node) pieces.push(node.value)
@@ -613,6 +617,10 @@ export function markdownTextPieces (markdown: string): string[] {
     }
   }
   visit(tree)
+  // Footnotes follow the body: the referenced ones in order of first
+  // reference (their numbers), then any that nothing refers to.
+  const order = [...referenced.filter((label) => notes.has(label)), ...[...notes.keys()].filter((label) => !referenced.includes(label))]
+  for (const label of order) (notes.get(label) as Nodes & { children: Nodes[] }).children.forEach(visit)
   // Compared word by word: where the parsers disagree on whether something
   // is an image or a link, the converter adds words of its own between the
   // oracle's ("[이미지: alt] (url)").

@@ -70,10 +70,14 @@ for (const [name, markdown] of Object.entries({ ...samples, ...tricky })) {
 }
 
 t.test('the comparison notices lost and reordered text', async (t) => {
-  const pieces = markdownTextPieces('첫째 문단\n\n둘째 문단\n\n[링크](https://a.kr)')
-  t.same(pieces, ['첫째', '문단', '둘째', '문단', '링크', 'https', '//a', 'kr'])
-  t.equal(firstMissingPiece(pieces, '첫째 문단\n둘째 문단\n링크 (https://a.kr)'), null)
-  t.match(firstMissingPiece(pieces, '첫째 문단\n링크 (https://a.kr)'), { piece: '둘째' })
-  t.match(firstMissingPiece(pieces, '둘째 문단\n첫째 문단\n링크 (https://a.kr)'), { piece: '둘째' })
-  t.match(firstMissingPiece(pieces, '첫째 문단\n둘째 문단\n링크'), { piece: 'https' })
+  const pieces = markdownTextPieces('첫째 문단\n\n둘째 문단\n\n[링크](docs/a.md) [웹](https://a.kr)')
+  t.same(pieces, ['첫째', '문단', '둘째', '문단', '링크', 'docs/a', 'md', '웹'], 'a followable address is a hyperlink, not text')
+  t.equal(firstMissingPiece(pieces, '첫째 문단\n둘째 문단\n링크 (docs/a.md) 웹'), null)
+  t.match(firstMissingPiece(pieces, '첫째 문단\n링크 (docs/a.md) 웹'), { piece: '둘째' })
+  t.match(firstMissingPiece(pieces, '둘째 문단\n첫째 문단\n링크 (docs/a.md) 웹'), { piece: '둘째' })
+  t.match(firstMissingPiece(pieces, '첫째 문단\n둘째 문단\n링크 웹'), { piece: 'docs/a' })
+})
+
+t.test('footnotes are expected after the body, in order of reference', async (t) => {
+  t.same(markdownTextPieces('[^b]: 나중\n\n[^a]: 먼저\n\n본문[^a] 다음[^b]\n\n[^c]: 홀로'), ['본문', '다음', '먼저', '나중', '홀로'])
 })

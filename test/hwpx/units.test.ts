@@ -17,10 +17,10 @@ t.test('escapes quotes and keeps whitespace in attributes', async (t) => {
   t.equal(escapeXmlAttribute('a\tb\nc\rd'), 'a&#9;b&#10;c&#13;d')
 })
 
-t.test('drops exactly the characters XML 1.0 forbids', async (t) => {
-  const forbidden = ['\u0000', '\u0001', '\u0008', '\u000B', '\u000C', '\u000E', '\u001F', '\uFFFE', '\uFFFF', '\uD800', '\uDBFF', '\uDC00', '\uDFFF']
+t.test('drops the characters XML 1.0 forbids, and DEL and the C1 controls no reader draws', async (t) => {
+  const forbidden = ['\u0000', '\u0001', '\u0008', '\u000B', '\u000C', '\u000E', '\u001F', '\uFFFE', '\uFFFF', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\u007F', '\u0080', '\u0085', '\u009F']
   for (const char of forbidden) t.equal(stripInvalidXmlChars(`a${char}b`), 'ab', `U+${char.charCodeAt(0).toString(16)}`)
-  const allowed = ['\t', '\n', '\r', ' ', '\u007F', '\u0085', '\uD7FF', '\uE000', '\uFFFD', '\uFEFF', '가', '🚗', '\u{10FFFF}']
+  const allowed = ['\t', '\n', '\r', ' ', '\u007E', '\u00A0', '\uD7FF', '\uE000', '\uFFFD', '\uFEFF', '가', '🚗', '\u{10FFFF}']
   for (const char of allowed) t.equal(stripInvalidXmlChars(`a${char}b`), `a${char}b`, `U+${(char.codePointAt(0) as number).toString(16)}`)
   t.equal(stripInvalidXmlChars('\uDBFF\uDFFF\uD800'), '\uDBFF\uDFFF', 'a valid pair survives next to a lone surrogate')
   t.equal(escapeXmlText('x\u0000<'), 'x&lt;')
