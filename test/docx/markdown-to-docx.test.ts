@@ -19,6 +19,7 @@ import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
 import t from 'tap'
 import { DOCX_MIME_TYPE, markdownToDocx } from '../../src/docx/index.js'
+import { findSystemTool, skipWithout, type SystemTool } from '../support/system-tools.js'
 import { firstMissingPiece, markdownTextPieces, normalizeWhitespace } from '../hwpx/helpers.js'
 
 const run = promisify(execFile)
@@ -104,26 +105,34 @@ t.test('page numbers and a running header with the title and date', async (t) =>
   t.match(await part(bytes, 'word/footer1.xml'), /PAGE/, 'a PAGE field in the footer')
 })
 
-async function hasCommand (command: string, versionFlag: string): Promise<boolean> {
-  try {
-    await run(command, [versionFlag], { timeout: 60_000 })
-    return true
-  } catch {
-    return false
-  }
+const LIBREOFFICE: SystemTool = {
+  name: 'LibreOffice',
+  binary: 'soffice',
+  dirs: ['/usr/bin', '/usr/lib/libreoffice/program'],
+  envVar: 'SOFFICE_PATH',
+  install: 'apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils'
 }
+const PDFTOTEXT: SystemTool = {
+  name: 'pdftotext (poppler-utils)',
+  binary: 'pdftotext',
+  dirs: ['/usr/bin'],
+  envVar: 'PDFTOTEXT_PATH',
+  install: 'apt-get install -y --no-install-recommends poppler-utils'
+}
+const officeSkip = skipWithout(LIBREOFFICE) || skipWithout(PDFTOTEXT)
 
-const office = await hasCommand('soffice', '--version') && await hasCommand('pdftotext', '-v')
 t.test('rendered by LibreOffice: header and page number on every page, list starts, footnotes at the foot', {
-  skip: office ? false : 'LibreOffice or pdftotext is not installed (apt-get install libreoffice-writer-nogui poppler-utils)'
+  skip: officeSkip
 }, async (t) => {
+  const soffice = findSystemTool(LIBREOFFICE) as string
+  const pdftotext = findSystemTool(PDFTOTEXT) as string
   const directory = await mkdtemp(join(tmpdir(), 'docx-render-'))
   t.teardown(async () => { await rm(directory, { recursive: true, force: true }) })
   const body = Array.from({ length: 80 }, (_, index) => `${index + 1}번째 문단은 쪽을 넘기기 위해 충분히 긴 문장으로 이루어져 있으며 보고서 본문처럼 읽힌다.`).join('\n\n')
   const markdown = `# 보고서\n\n## 1. 서론\n\n각주가 있는 문장[^1].\n\n7. 일곱\n8. 여덟\n\n${body}\n\n[^1]: 각주 내용.`
   await writeFile(join(directory, 'report.docx'), await markdownToDocx(markdown, { title: TITLE, date: DATE }))
-  await run('soffice', [`-env:UserInstallation=file://${join(directory, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', directory, join(directory, 'report.docx')], { timeout: 180_000 })
-  const { stdout } = await run('pdftotext', ['-layout', join(directory, 'report.pdf'), '-'], { timeout: 60_000 })
+  await run(soffice, [`-env:UserInstallation=file://${join(directory, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', directory, join(directory, 'report.docx')], { timeout: 180_000 })
+  const { stdout } = await run(pdftotext, ['-layout', join(directory, 'report.pdf'), '-'], { timeout: 60_000 })
   const pages = stdout.split('\f').filter((page) => page.trim() !== '')
   t.ok(pages.length >= 3, `${pages.length} pages`)
   pages.forEach((page, index) => {
