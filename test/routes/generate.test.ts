@@ -219,5 +219,5 @@ t.test('20 topics generating at once all complete', async (t) => {
   t.equal(new Set(ids).size, 20)
   const finals = await Promise.all(ids.map((id) => waitForTerminal(app, id, 60_000)))
   t.same(finals.map((f) => f.status), Array(20).fill('completed'))
-  t.equal((await app.db.select().from(artifacts)).filter((a) => ids.includes(a.topicId)).length, 40)
+  t.equal((await app.db.select().from(artifacts)).filter((a) => ids.includes(a.topicId)).length, 60, 'Markdown, HWPX and DOCX for each')
 })
