@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import fc from 'fast-check'
 import JSZip from 'jszip'
 import mammoth from 'mammoth'
 import type { Heading, Nodes, Root } from 'mdast'
@@ -20,7 +21,7 @@ import { gfm } from 'micromark-extension-gfm'
 import t from 'tap'
 import { DOCX_MIME_TYPE, markdownToDocx } from '../../src/docx/index.js'
 import { findSystemTool, skipWithout, type SystemTool } from '../support/system-tools.js'
-import { firstMissingPiece, markdownTextPieces, normalizeWhitespace } from '../hwpx/helpers.js'
+import { firstAbsentPiece, firstMissingPiece, hostileText, markdownDocument, markdownTextPieces, normalizeWhitespace } from '../hwpx/helpers.js'
 
 const run = promisify(execFile)
 const report = await readFile(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')
@@ -147,4 +148,15 @@ t.test('rendered by LibreOffice: header and page number on every page, list star
   t.notMatch(first, /^\s*1\.\s+1\.\s+서론/m, 'no invented heading number')
   t.ok(first.indexOf('각주 내용.') > first.indexOf('1번째 문단'), 'the footnote sits at the foot of the page')
   t.notMatch(stdout, /\[\^1\]/, 'no Markdown footnote syntax')
+})
+
+t.test('random, hostile Markdown always gives a DOCX mammoth opens, with its words', async (t) => {
+  await fc.assert(fc.asyncProperty(markdownDocument, hostileText, async (markdown, title) => {
+    const bytes = await markdownToDocx(markdown, { title, author: title, subject: title })
+    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })
+    if (result.messages.some((message) => message.type === 'error')) throw new Error(JSON.stringify(result.messages))
+    const missing = firstAbsentPiece(markdownTextPieces(markdown), visibleText(result.value))
+    if (missing !== null) throw new Error(`lost text ${JSON.stringify(missing)}`)
+  }), { numRuns: 25, seed: Number(process.env.FC_SEED ?? 20250301) })
+  t.pass('property held')
 })
