@@ -1,4 +1,5 @@
 import type { PlanSection } from '../db/schema.js'
+import { atxHeading } from '../planning/plan-markdown.js'
 import type { ProgressPatch } from '../status/types.js'
 
 export const WRITING_RANGE = { from: 10, to: 80 } as const
@@ -48,9 +49,9 @@ export class ProgressTracker {
   }
 
   private line (line: string): ProgressPatch | undefined {
-    const heading = /^#{1,3}\s+(.+?)\s*#*\s*$/.exec(line)
-    if (!heading) return undefined
-    const title = normalize(heading[1]!)
+    const heading = atxHeading(line)
+    if (!heading || heading.depth > 3) return undefined
+    const title = normalize(heading.text)
     if (!title) return undefined
     const index = this.normalized.findIndex((planned, i) => i > this.reached && (planned === title || title.includes(planned)))
     if (index === -1) return undefined

@@ -63,7 +63,7 @@ function userMessage (error: unknown): string {
 
 /** The first `#` heading of the report, which becomes its file name and HWPX title. */
 function reportTitle (markdown: string): string | undefined {
-  return /^#[ \t]+(.+?)[ \t#]*$/m.exec(markdown)?.[1]?.trim() || undefined
+  return parsePlanMarkdown(markdown).title || undefined
 }
 
 /**

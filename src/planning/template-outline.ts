@@ -1,10 +1,60 @@
 import type { Outline } from '../llm/provider.js'
 
-/** A numbered guide line such as "3. 배경 및 목적: 주제가 지금 중요한 이유 …". */
-const NUMBERED_SECTION = /^\s*\d{1,2}[.)]\s*([^:：\n]{1,40}?)\s*[:：]\s*(.+)$/
 const TITLE_ITEM = /^(보고서\s*)?제목$/
-const SUBHEADINGS_HINT = /소제목/
-const MARKDOWN_HINT = /\s*\(`[^`]*`[^)]*\)|`[^`]*`/g
+const MAX_TITLE_CHARS = 40
+
+const isSpace = (char: string | undefined) => char !== undefined && char.trim() === ''
+const isDigit = (char: string | undefined) => char !== undefined && char >= '0' && char <= '9'
+
+/**
+ * A numbered guide line such as "3. 배경 및 목적: 주제가 지금 중요한 이유 …" as [title, description].
+ * Read by hand: the guide is a user's own text, and the pattern this replaces backtracked for
+ * seconds over a line of "1." and many spaces.
+ */
+function numberedSection (line: string): [string, string] | undefined {
+  let at = 0
+  while (isSpace(line[at])) at++
+  const digitsFrom = at
+  while (isDigit(line[at]) && at - digitsFrom < 3) at++
+  const digits = at - digitsFrom
+  if (digits === 0 || digits > 2 || (line[at] !== '.' && line[at] !== ')')) return undefined
+  at++
+  let colon = at
+  while (colon < line.length && line[colon] !== ':' && line[colon] !== '：') colon++
+  if (colon === line.length) return undefined
+  const title = line.slice(at, colon).trim()
+  const description = line.slice(colon + 1).trim()
+  if (title.length === 0 || title.length > MAX_TITLE_CHARS || description.length === 0) return undefined
+  return [title, description]
+}
+
+/**
+ * The guide's hints on markup — "(`## 제목` 형식)" or a bare `code` span — dropped from a
+ * description, in one pass (each search resumes where the last ended).
+ */
+function withoutMarkupHints (text: string): string {
+  const kept: string[] = []
+  let at = 0
+  // Known up front, so a hint left open never sends a search to the end of the text again.
+  const lastParen = text.lastIndexOf(')')
+  while (at < text.length) {
+    const tick = text.indexOf('`', at)
+    if (tick === -1) break
+    const closing = text.indexOf('`', tick + 1)
+    if (closing === -1) break
+    const opensHint = tick > 0 && text[tick - 1] === '('
+    const parenEnd = opensHint && closing < lastParen ? text.indexOf(')', closing + 1) : -1
+    if (parenEnd !== -1) {
+      kept.push(text.slice(at, tick - 1).trimEnd())
+      at = parenEnd + 1
+    } else {
+      kept.push(text.slice(at, tick))
+      at = closing + 1
+    }
+  }
+  kept.push(text.slice(at))
+  return kept.join('').trim()
+}
 
 const GENERIC_STRUCTURE: Array<[string, string]> = [
   ['요약', '핵심 결론과 시사점을 먼저 제시'],
@@ -29,15 +79,13 @@ function expandMainBody (topic: string): Array<[string, string]> {
 export function outlineFromTemplate (topic: string, promptSystem: string): Outline {
   const declared: Array<[string, string]> = []
   for (const line of promptSystem.split('\n')) {
-    const match = NUMBERED_SECTION.exec(line)
-    if (!match) continue
-    const title = match[1]!.trim()
-    if (TITLE_ITEM.test(title)) continue
-    declared.push([title, match[2]!.replace(MARKDOWN_HINT, '').trim()])
+    const section = numberedSection(line)
+    if (!section || TITLE_ITEM.test(section[0])) continue
+    declared.push([section[0], withoutMarkupHints(section[1])])
   }
   const structure = declared.length >= 2 ? declared : GENERIC_STRUCTURE
   const sections = structure.flatMap(([title, description]) =>
-    SUBHEADINGS_HINT.test(description) ? expandMainBody(topic) : [[title, description] as [string, string]])
+    description.includes('소제목') ? expandMainBody(topic) : [[title, description] as [string, string]])
   return {
     title: topic,
     sections: sections.map(([title, description]) => ({ title, description, key_points: [] }))
