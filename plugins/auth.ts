@@ -1,8 +1,10 @@
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { JWT_ALGORITHM, randomJwtSecret, signUserToken, USER_ID_PATTERN } from '../src/auth.js'
+import { JWT_ALGORITHM, randomJwtSecret, signUserToken } from '../src/auth.js'
+import { tokenClaimsProblem } from '../src/auth.js'
 import { AppError } from '../src/errors.js'
+import { invalidToken } from './errors.js'
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -39,28 +41,41 @@ export default fp(async function auth (app: FastifyInstance) {
         const header = request.headers.authorization
         if (header !== undefined) {
           const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-          if (!match) throw new AppError('UNAUTHORIZED', 'Authorization header must be "Bearer <token>"')
+          if (!match) throw new AppError('UNAUTHORIZED', 'Authorization 헤더는 "Bearer <토큰>" 형식이어야 합니다.')
           return match[1]
         }
         const query = request.query as Record<string, unknown> | undefined
         if (request.routeOptions.config.acceptsQueryToken && typeof query?.access_token === 'string') {
           return query.access_token
         }
-        throw new AppError('UNAUTHORIZED', 'Missing bearer token', { hint: 'Send Authorization: Bearer <token>' })
+        throw new AppError('UNAUTHORIZED', '로그인이 필요합니다. 토큰을 Authorization: Bearer 헤더로 보내 주세요.', { hint: 'Send Authorization: Bearer <token>' })
       }
     }
   })
 
   app.decorateRequest('userId', '')
   app.decorate('signToken', (userId: string) => signUserToken(secret, userId))
+  const maxAgeSeconds = app.config.jwtMaxAgeSeconds
   app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
-    const user = await request.jwtVerify<{ sub?: unknown }>()
-    if (typeof user.sub !== 'string' || !USER_ID_PATTERN.test(user.sub)) {
-      throw new AppError('UNAUTHORIZED', 'The token has no valid "sub" (user id) claim')
+    let claims: Record<string, unknown>
+    try {
+      claims = await request.jwtVerify<Record<string, unknown>>()
+    } catch (error) {
+      // A missing or malformed header keeps its own message; every other refusal (algorithm,
+      // signature, nbf, exp, crit, claim types…) is one 401, its reason in the log only.
+      if (error instanceof AppError) throw error
+      request.log.info({ reason: (error as Error).message }, 'token rejected')
+      throw invalidToken()
     }
-    request.userId = user.sub
+    const problem = tokenClaimsProblem(claims, maxAgeSeconds)
+    if (problem) {
+      request.log.info({ reason: problem }, 'token rejected')
+      throw invalidToken()
+    }
+    const userId = claims.sub as string
+    request.userId = userId
     // Every later line of the request names the user, "request completed" too (it logs through the reply's logger).
-    request.log = reply.log = request.log.child({ userId: user.sub })
+    request.log = reply.log = request.log.child({ userId })
   })
 
   if (!configured) {

@@ -18,8 +18,12 @@ export interface DatabasePluginOptions {
 export default fp<DatabasePluginOptions>(async function database (app: FastifyInstance, options) {
   let handle = options.handle
   if (!handle) {
-    const { databaseUrl, dataDir } = app.config
-    handle = await openDatabase({ url: databaseUrl, pgliteDir: databaseUrl ? undefined : path.join(dataDir, 'pglite') })
+    const { databaseUrl, dataDir, database } = app.config
+    handle = await openDatabase({
+      url: databaseUrl,
+      pgliteDir: databaseUrl ? undefined : path.join(dataDir, 'pglite'),
+      timeouts: { connectMs: database.connectTimeoutMs, queryMs: database.queryTimeoutMs }
+    })
     const owned = handle
     app.addHook('onClose', async () => { await owned.close() })
   }

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { DrizzleQueryError } from 'drizzle-orm'
+import { isDatabaseUnavailable } from '../src/db/unavailable.js'
 import { AppError, ERROR_STATUS, type ErrorCode } from '../src/errors.js'
 
 interface ValidationIssue {
@@ -21,9 +23,17 @@ function describeValidation (issues: ValidationIssue[], context: string | undefi
   return `${field} ${first.message ?? 'is invalid'}`
 }
 
+/** Seconds a client is asked to wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5
+
+export const databaseUnavailable = () => new AppError('SERVICE_UNAVAILABLE',
+  '데이터베이스에 연결할 수 없어 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.',
+  { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS })
+
 /** Turns anything a route or Fastify itself throws into our envelope, with a safe message. */
 function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): AppError {
   if (error instanceof AppError) return error
+  if (isDatabaseUnavailable(error)) return databaseUnavailable()
   if (error.validation) {
     const details = error.validation.map((issue) => ({
       field: `${error.validationContext ?? ''}${issue.instancePath}`,
@@ -33,11 +43,7 @@ function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): 
   }
   const code = error.code ?? ''
   const status = error.statusCode ?? 500
-  if (code.startsWith('FST_JWT_') || status === 401) {
-    return new AppError('UNAUTHORIZED', error.message || 'Authentication required', {
-      hint: 'Send Authorization: Bearer <token>'
-    })
-  }
+  if (code.startsWith('FST_JWT_') || code.startsWith('FAST_JWT_') || status === 401) return invalidToken()
   switch (code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('VALIDATION_ERROR', 'Unsupported Content-Type: send application/json', {
@@ -61,7 +67,18 @@ function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): 
   return new AppError('INTERNAL_ERROR', 'An internal error occurred')
 }
 
+/** One answer for every token that is not accepted: which check failed is for the log only. */
+export const invalidToken = () => new AppError('UNAUTHORIZED', '로그인 정보(토큰)가 올바르지 않거나 만료되었습니다. 다시 로그인해 주세요.', {
+  hint: 'Send Authorization: Bearer <token> with a current HS256 token'
+})
+
+/** What may be logged of an error: drizzle's wrapper spells out the statement's parameters (users' data), so only its query and the driver's error are. */
+function loggable (error: Error): Record<string, unknown> {
+  return error instanceof DrizzleQueryError ? { err: error.cause, query: error.query } : { err: error }
+}
+
 export function sendError (request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  if (error.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.extra.retryAfterSeconds))
   return reply.code(error.statusCode).type('application/json; charset=utf-8').send({
     success: false,
     error: {
@@ -77,10 +94,12 @@ export function sendError (request: FastifyRequest, reply: FastifyReply, error: 
 export default fp(async function errors (app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error)
-    if (appError.statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed')
+    if (appError.code === 'SERVICE_UNAVAILABLE') {
+      request.log.warn(loggable(error), 'request failed: service unavailable')
+    } else if (appError.statusCode >= 500) {
+      request.log.error(loggable(error), 'request failed')
     } else {
-      request.log.info({ code: appError.code, reason: error.message }, 'request rejected')
+      request.log.info({ code: appError.code, reason: error instanceof DrizzleQueryError ? 'database error' : error.message }, 'request rejected')
     }
     return sendError(request, reply, appError)
   })

@@ -1,8 +1,12 @@
+import { timingSafeEqual } from 'node:crypto'
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { GenerationObserver } from '../src/generation/service.js'
 import type { PlanResult } from '../src/planning/sequential-planning.js'
+import { AppError } from '../src/errors.js'
+import { ErrorEnvelope } from '../routes/schemas.js'
 
 export interface Metrics extends GenerationObserver {
   /** Counts a /plan answer by where its outline came from: "template" is the fallback. */
@@ -25,10 +29,12 @@ const ignore: Metrics = { planAnswered: () => {}, generationFinished: () => {} }
  * own, so several apps in one process (the tests) never share or double-register a metric.
  */
 export default fp(async function metrics (app: FastifyInstance) {
-  if (!app.config.metricsEnabled) {
+  const { enabled, token } = app.config.metrics
+  if (!enabled) {
     app.decorate('metrics', ignore)
     return
   }
+  if (!token) app.log.warn('/metrics is open without a token (METRICS_ENABLED=true): keep it inside the network, or set METRICS_TOKEN')
 
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
@@ -90,15 +96,25 @@ export default fp(async function metrics (app: FastifyInstance) {
     requestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, reply.elapsedTime / 1000)
   })
 
+  const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`)
   app.get(METRICS_PATH, {
     schema: {
       tags: ['operations'],
-      summary: 'Prometheus metrics (no token; METRICS_ENABLED=false turns this off)',
+      summary: 'Prometheus metrics: off by default; METRICS_TOKEN turns them on behind that bearer token',
+      security: token === undefined ? [] : [{ metricsToken: [] }],
       response: {
         200: {
           description: 'Prometheus text exposition format',
           content: { 'text/plain': { schema: { type: 'string' } } }
-        }
+        },
+        401: Type.Ref(ErrorEnvelope)
+      }
+    },
+    onRequest: async (request) => {
+      if (expected === undefined) return
+      const given = Buffer.from(request.headers.authorization ?? '')
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new AppError('UNAUTHORIZED', '지표를 보려면 METRICS_TOKEN을 Bearer 토큰으로 보내야 합니다.')
       }
     }
   }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()))

@@ -86,7 +86,8 @@ export default fp(async function openapi (app: FastifyInstance) {
             in: 'query',
             name: 'access_token',
             description: 'The same token, for EventSource clients, which cannot send headers (status stream only)'
-          }
+          },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }
         }
       },
       security: [{ bearerAuth: [] }],
@@ -94,7 +95,7 @@ export default fp(async function openapi (app: FastifyInstance) {
         { name: 'topics', description: 'Plan a report, generate it in the background, follow its progress' },
         { name: 'artifacts', description: 'The saved reports: Markdown and HWPX' },
         { name: 'templates', description: 'Report templates whose guide shapes the plan and the report' },
-        { name: 'operations', description: 'Health, readiness and metrics; no token' }
+        { name: 'operations', description: 'Health and readiness (no token) and metrics (METRICS_TOKEN)' }
       ]
     },
     // Shared schemas ($id, e.g. ErrorEnvelope) become components under their own names.
@@ -103,7 +104,7 @@ export default fp(async function openapi (app: FastifyInstance) {
     },
     transform: ({ schema, url, route }) => {
       const security: Array<Record<string, string[]>> | undefined = !url.startsWith('/api/')
-        ? []
+        ? (schema as { security?: Array<Record<string, string[]>> }).security ?? []
         : route.config?.acceptsQueryToken ? [{ bearerAuth: [] }, { accessToken: [] }] : undefined
       return { schema: security ? { ...schema, security } : schema, url }
     },

@@ -8,7 +8,7 @@ export default fp(async function rateLimitPlugin (app: FastifyInstance) {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', `Too many requests: at most ${context.max} per window, try again in ${context.after}`, {
+      new AppError('RATE_LIMITED', `요청이 너무 많습니다. 정해진 시간 동안 ${context.max}번까지 요청할 수 있으니 ${Math.ceil(context.ttl / 1000)}초 뒤에 다시 시도해 주세요.`, {
         hint: 'Wait for the number of seconds in the Retry-After header'
       })
   })

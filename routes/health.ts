@@ -17,11 +17,19 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref(ErrorEnvelope) }
     }
   }, async (request) => {
+    const timeoutMs = app.config.database.readyTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    // However the database fails — refusing, or accepting and never answering — the probe answers in time.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the database within ${timeoutMs} ms`)), timeoutMs)
+    })
     try {
-      await app.database.ping()
+      await Promise.race([app.database.ping(), deadline])
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed')
-      throw new AppError('SERVICE_UNAVAILABLE', 'The database is not reachable')
+      throw new AppError('SERVICE_UNAVAILABLE', '데이터베이스가 응답하지 않습니다. 잠시 후 다시 확인해 주세요.', { retryAfterSeconds: 5 })
+    } finally {
+      clearTimeout(timer)
     }
     return { status: 'ready' as const, database: app.database.driver }
   })

@@ -12,6 +12,7 @@ import metricsPlugin from '../plugins/metrics.js'
 import openapiPlugin from '../plugins/openapi.js'
 import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
+import securityHeadersPlugin from '../plugins/security-headers.js'
 import staticPagePlugin from '../plugins/static.js'
 import statusStorePlugin from '../plugins/status-store.js'
 import validationPlugin from '../plugins/validation.js'
@@ -56,6 +57,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(validationPlugin)
   await app.register(errorsPlugin)
   await app.register(requestIdPlugin)
+  await app.register(securityHeadersPlugin)
   await app.register(databasePlugin, { handle: database })
   await app.register(statusStorePlugin)
   await app.register(authPlugin)

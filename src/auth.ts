@@ -15,3 +15,21 @@ export function signUserToken (secret: string, userId: string, expiresInSeconds 
   const sign = createSigner({ key: secret, algorithm: JWT_ALGORITHM, expiresIn: expiresInSeconds * 1000 })
   return sign({ sub: userId })
 }
+
+/** Clock difference tolerated between the signer and us for a token's issue time. */
+const CLOCK_SKEW_SECONDS = 60
+
+/**
+ * Why verified claims are still not accepted, or undefined: every token must name a valid user
+ * (`sub`), say when it was issued (`iat`) and when it expires (`exp`, numbers), and live no
+ * longer than `maxAgeSeconds` — a token without an end, or with one years away, is not taken.
+ */
+export function tokenClaimsProblem (claims: Record<string, unknown>, maxAgeSeconds: number, nowSeconds = Date.now() / 1000): string | undefined {
+  const { sub, iat, exp } = claims
+  if (typeof sub !== 'string' || !USER_ID_PATTERN.test(sub)) return 'no valid "sub" (user id) claim'
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'no numeric "exp" claim'
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return 'no numeric "iat" claim'
+  if (iat > nowSeconds + CLOCK_SKEW_SECONDS) return '"iat" is in the future'
+  if (exp - iat > maxAgeSeconds) return `lives longer than ${maxAgeSeconds} s`
+  return undefined
+}

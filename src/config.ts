@@ -41,6 +41,17 @@ const EnvSchema = Type.Object({
   SSE_MAX_DURATION_MS: PositiveMs,
   SSE_RETRY_MS: PositiveMs,
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  READY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  GENERATIONS_RUNNING_PER_USER: Type.Integer({ minimum: 1 }),
+  GENERATE_RATE_LIMIT_MAX: Type.Integer({ minimum: 1 }),
+  GENERATE_RATE_LIMIT_WINDOW_MS: PositiveMs,
+  STREAMS_PER_USER: Type.Integer({ minimum: 1 }),
+  STREAMS_PER_TOPIC: Type.Integer({ minimum: 1 }),
+  TEMPLATES_PER_USER: Type.Integer({ minimum: 0 }),
+  JWT_MAX_AGE_SECONDS: Type.Integer({ minimum: 60 }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   METRICS_ENABLED: Switch,
   DOCS_ENABLED: Switch
 })
@@ -71,7 +82,17 @@ export const ENV_DEFAULTS = {
   SSE_IDLE_TIMEOUT_MS: 60_000,
   SSE_MAX_DURATION_MS: 3_600_000,
   SSE_RETRY_MS: 3000,
-  METRICS_ENABLED: 'true',
+  DB_CONNECT_TIMEOUT_MS: 5000,
+  DB_QUERY_TIMEOUT_MS: 10_000,
+  READY_TIMEOUT_MS: 2000,
+  GENERATIONS_RUNNING_PER_USER: 2,
+  GENERATE_RATE_LIMIT_MAX: 20,
+  GENERATE_RATE_LIMIT_WINDOW_MS: 3_600_000,
+  STREAMS_PER_USER: 20,
+  STREAMS_PER_TOPIC: 5,
+  TEMPLATES_PER_USER: 50,
+  JWT_MAX_AGE_SECONDS: 7 * 24 * 3600,
+  METRICS_ENABLED: 'false',
   DOCS_ENABLED: 'true'
 } satisfies Partial<Env>
 
@@ -107,8 +128,22 @@ export interface Config {
   shutdownGraceMs: number
   sse: { heartbeatMs: number, idleTimeoutMs: number, maxDurationMs: number, retryMs: number }
   publicUrl?: string
-  /** GET /metrics (Prometheus), unauthenticated: keep it off where the network cannot be trusted. */
-  metricsEnabled: boolean
+  database: { connectTimeoutMs: number, queryTimeoutMs: number, readyTimeoutMs: number }
+  /** What one user may hold at once or start per window; beyond it, 429. */
+  limits: {
+    generationsRunningPerUser: number
+    generateRate: { max: number, windowMs: number }
+    streamsPerUser: number
+    streamsPerTopic: number
+    templatesPerUser: number
+  }
+  /** The longest life a token may claim (exp − iat), and the oldest iat accepted. */
+  jwtMaxAgeSeconds: number
+  /**
+   * GET /metrics (Prometheus): off unless METRICS_TOKEN (then a bearer token guards it) or
+   * METRICS_ENABLED=true (open, for a network that only the scraper can reach).
+   */
+  metrics: { enabled: boolean, token?: string }
   /** GET /docs (Swagger UI) and /docs/json (the OpenAPI document), unauthenticated. */
   docsEnabled: boolean
 }
@@ -190,7 +225,16 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       retryMs: e.SSE_RETRY_MS
     },
     publicUrl: e.PUBLIC_URL,
-    metricsEnabled: e.METRICS_ENABLED === 'true',
+    database: { connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS, queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS, readyTimeoutMs: e.READY_TIMEOUT_MS },
+    limits: {
+      generationsRunningPerUser: e.GENERATIONS_RUNNING_PER_USER,
+      generateRate: { max: e.GENERATE_RATE_LIMIT_MAX, windowMs: e.GENERATE_RATE_LIMIT_WINDOW_MS },
+      streamsPerUser: e.STREAMS_PER_USER,
+      streamsPerTopic: e.STREAMS_PER_TOPIC,
+      templatesPerUser: e.TEMPLATES_PER_USER
+    },
+    jwtMaxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
+    metrics: { enabled: e.METRICS_ENABLED === 'true' || e.METRICS_TOKEN !== undefined, token: e.METRICS_TOKEN },
     docsEnabled: e.DOCS_ENABLED === 'true'
   }
 }

@@ -22,7 +22,7 @@ export class AppError extends Error {
   constructor (
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { details?: unknown, hint?: string } = {}
+    readonly extra: { details?: unknown, hint?: string, retryAfterSeconds?: number } = {}
   ) {
     super(message)
     this.statusCode = ERROR_STATUS[code]

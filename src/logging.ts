@@ -1,9 +1,35 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 
 /** Query parameters that carry credentials: the stream's access token and the dev sign-in link's. */
-const SECRET_QUERY = /([?&](?:access_token|token)=)[^&#]*/gi
+const SECRET_PARAMETERS = new Set(['access_token', 'token'])
 
-export const redactUrl = (url: string) => url.replace(SECRET_QUERY, '$1[redacted]')
+/** A query parameter's name as the query parser reads it (`access%5Ftoken` is `access_token`). */
+function decodedName (raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase()
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The URL with the value of every credential parameter replaced, judged by the name as decoded —
+ * the way the route reads it — so no spelling of the name slips a token into the log. A name
+ * that cannot be decoded is redacted too.
+ */
+export function redactUrl (url: string): string {
+  const queryStart = url.indexOf('?')
+  if (queryStart === -1) return url
+  const fragmentStart = url.indexOf('#', queryStart)
+  const queryEnd = fragmentStart === -1 ? url.length : fragmentStart
+  const parts = url.slice(queryStart + 1, queryEnd).split('&').map((part) => {
+    const equals = part.indexOf('=')
+    if (equals === -1) return part
+    const name = decodedName(part.slice(0, equals))
+    return name === undefined || SECRET_PARAMETERS.has(name) ? `${part.slice(0, equals)}=[redacted]` : part
+  })
+  return `${url.slice(0, queryStart)}?${parts.join('&')}${url.slice(queryEnd)}`
+}
 
 /**
  * Fastify's request serializer, minus the credentials EventSource clients have to put in the URL:

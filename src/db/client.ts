@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { DEFAULT_DATABASE_TIMEOUTS, guardedSocket, type DatabaseTimeouts } from './connection-guard.js'
 import * as schema from './schema.js'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -30,7 +31,12 @@ export interface DatabaseOptions {
   migrate?: boolean
   /** A PGlite data directory dump (dumpDataDir) to start from instead of an empty database. */
   pgliteDataDump?: Blob
+  /** PostgreSQL only: how long to wait for a connection and for one statement. */
+  timeouts?: DatabaseTimeouts
 }
+
+/** Reconnection after an outage: quick retries, never more than two seconds apart, so the service heals as soon as the database is back. */
+const reconnectDelaySeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 2)
 
 /**
  * The migrations live beside package.json, while this module runs either from src/ (tsx)
@@ -52,7 +58,16 @@ export const MIGRATIONS_FOLDER = findMigrationsFolder()
 export async function openDatabase (options: DatabaseOptions): Promise<DatabaseHandle> {
   const shouldMigrate = options.migrate ?? true
   if (options.url) {
-    const client = postgres(options.url, { max: 10, onnotice: () => {} })
+    const timeouts = options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS
+    const client = postgres(options.url, {
+      max: 10,
+      onnotice: () => {},
+      // Missing from postgres.js' types, documented in its README ("Custom socket").
+      ...{ socket: guardedSocket(timeouts) },
+      connect_timeout: timeouts.connectMs / 1000,
+      backoff: reconnectDelaySeconds,
+      connection: { statement_timeout: timeouts.queryMs }
+    })
     const db = drizzlePostgres(client, { schema })
     try {
       if (shouldMigrate) await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })

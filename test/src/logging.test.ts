@@ -25,3 +25,10 @@ t.test('request logs never carry a token from the URL', async (t) => {
   t.match(log, '?token=[redacted]')
   t.notMatch(log, token)
 })
+
+t.test('redactUrl judges names as the query parser decodes them', async (t) => {
+  t.equal(redactUrl('/s?access%5Ftoken=abc&x=1'), '/s?access%5Ftoken=[redacted]&x=1')
+  t.equal(redactUrl('/s?%61ccess_token=abc'), '/s?%61ccess_token=[redacted]')
+  t.equal(redactUrl('/s?x=1&access_token=a&access_token=b'), '/s?x=1&access_token=[redacted]&access_token=[redacted]')
+  t.equal(redactUrl('/s?%E0%A4%A=abc'), '/s?%E0%A4%A=[redacted]', 'a name that cannot be decoded is redacted too')
+})
