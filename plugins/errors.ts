@@ -14,6 +14,10 @@ interface ValidationIssue {
 function describeValidation (issues: ValidationIssue[], context: string | undefined): string {
   const first = issues[0]
   if (!first) return 'Invalid request'
+  if (first.keyword === 'additionalProperties') {
+    const where = first.instancePath ? ` (${first.instancePath.slice(1).replace(/\//g, '.')})` : ''
+    return `알 수 없는 필드 '${String(first.params.additionalProperty)}'${where}는 보낼 수 없습니다. 필드 이름을 확인해 주세요.`
+  }
   if (first.keyword === 'required') {
     const field = [first.instancePath.slice(1).replace(/\//g, '.'), first.params.missingProperty]
       .filter(Boolean).join('.')

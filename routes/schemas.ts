@@ -37,3 +37,19 @@ export const ok = <T>(data: T) => ({ success: true as const, data })
 
 export const Timestamp = Type.String({ format: 'date-time' })
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()])
+
+/**
+ * `?page=&page_size=` of a list. The page is bounded so that its offset stays a small whole
+ * number: 1e20, Infinity or 2^63 answer 400 instead of reaching the database.
+ */
+export const Pagination = (defaultPageSize: number) => Type.Object({
+  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 100, default: defaultPageSize })
+})
+
+export const Page = <T extends TSchema>(item: T) => Type.Object({
+  items: Type.Array(item),
+  page: Type.Integer(),
+  page_size: Type.Integer(),
+  total: Type.Integer()
+})

@@ -7,6 +7,7 @@ import configPlugin from '../plugins/config.js'
 import databasePlugin from '../plugins/database.js'
 import errorsPlugin from '../plugins/errors.js'
 import generationPlugin from '../plugins/generation.js'
+import limitsPlugin from '../plugins/limits.js'
 import llmPlugin from '../plugins/llm.js'
 import metricsPlugin from '../plugins/metrics.js'
 import openapiPlugin from '../plugins/openapi.js'
@@ -62,6 +63,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(statusStorePlugin)
   await app.register(authPlugin)
   await app.register(rateLimitPlugin)
+  await app.register(limitsPlugin)
   await app.register(llmPlugin)
   await app.register(openapiPlugin)
   await app.register(metricsPlugin)

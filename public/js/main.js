@@ -72,7 +72,7 @@ function showSignIn (token = '', message = '') {
 }
 
 async function enter () {
-  state.templates = await api('/api/templates')
+  state.templates = (await api('/api/templates')).items
   const select = byId('template-select')
   select.replaceChildren(...state.templates.map((template) =>
     new window.Option(template.name, String(template.id), template.is_default, template.is_default)))

@@ -9,6 +9,7 @@ const GenerateRequest = Type.Object({
   template_id: Type.Optional(TemplateId),
   topic_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The topic /plan created; without it a new topic is made' }))
 }, {
+  additionalProperties: false,
   examples: [{ topic: '2026 디지털뱅킹 트렌드 분석', plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n', template_id: 1, topic_id: 1 }]
 })
 
@@ -22,6 +23,8 @@ const GenerateResponse = Type.Object({
 
 const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/topics/generate', {
+    config: { rateLimit: app.limits.generateRate },
+    preHandler: app.limits.admitGeneration,
     schema: {
       tags: ['topics'],
       summary: 'Start writing the report in the background; answers 202 at once',
@@ -31,6 +34,7 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...withNotFound,
         409: Type.Ref(ErrorEnvelope),
         413: Type.Ref(ErrorEnvelope),
+        429: Type.Ref(ErrorEnvelope),
         503: Type.Ref(ErrorEnvelope)
       }
     }

@@ -15,7 +15,7 @@ export const TemplateId = Type.Union([Type.Integer({ minimum: 1, maximum: 2_147_
 const PlanRequest = Type.Object({
   topic: TopicText,
   template_id: Type.Optional(TemplateId)
-}, { examples: [{ topic: '2026 디지털뱅킹 트렌드 분석', template_id: 1 }] })
+}, { additionalProperties: false, examples: [{ topic: '2026 디지털뱅킹 트렌드 분석', template_id: 1 }] })
 
 const PlanResponse = Type.Object({
   topic_id: Type.Integer(),

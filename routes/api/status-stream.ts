@@ -7,7 +7,7 @@ import { persistedStatus } from '../../src/status/persisted.js'
 import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
 import { isTerminal, type StatusEvent, type StatusSnapshot } from '../../src/status/types.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
-import { IdParams, withNotFound } from '../schemas.js'
+import { ErrorEnvelope, IdParams, withNotFound } from '../schemas.js'
 
 const StreamQuery = Type.Object({
   access_token: Type.Optional(Type.String({ description: 'The bearer token, for EventSource clients, which cannot send headers' })),
@@ -101,6 +101,7 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/topics/:id/status/stream', {
     config: { acceptsQueryToken: true },
+    preHandler: app.limits.admitStream,
     schema: {
       tags: ['topics'],
       summary: 'Live generation status as Server-Sent Events',
@@ -118,7 +119,8 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
           content: { 'text/event-stream': { schema: Type.String({ examples: [EVENT_STREAM_EXAMPLE] }) } }
         },
         204: Type.Null({ description: 'The client has already received the completion event: EventSource stops reconnecting' }),
-        ...withNotFound
+        ...withNotFound,
+        429: Type.Ref(ErrorEnvelope)
       }
     }
   }, async (request, reply) => {

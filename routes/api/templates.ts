@@ -4,7 +4,7 @@ import type { TemplateRow } from '../../src/db/schema.js'
 import {
   createTemplate, deleteOwnTemplate, getVisibleTemplate, listTemplates
 } from '../../src/templates/repository.js'
-import { authErrors, ErrorEnvelope, IdParams, ok, Success, Timestamp, withNotFound } from '../schemas.js'
+import { authErrors, ErrorEnvelope, IdParams, ok, Page, Pagination, Success, Timestamp, withNotFound } from '../schemas.js'
 
 const Template = Type.Object({
   id: Type.Integer(),
@@ -21,7 +21,7 @@ const NewTemplate = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   prompt_system: Type.String({ minLength: 1, maxLength: 20000, pattern: '\\S' })
-}, { examples: [{ name: '시장 분석 보고서', description: '시장 규모와 경쟁 구도 중심', prompt_system: '당신은 시장 분석 전문가입니다…' }] })
+}, { additionalProperties: false, examples: [{ name: '시장 분석 보고서', description: '시장 규모와 경쟁 구도 중심', prompt_system: '당신은 시장 분석 전문가입니다…' }] })
 
 const toTemplate = (row: TemplateRow) => ({
   id: row.id,
@@ -38,10 +38,15 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/templates', {
     schema: {
       tags: ['templates'],
-      summary: 'Templates the caller can use: the shared ones and their own',
-      response: { 200: Success(Type.Array(Template)), ...authErrors }
+      summary: 'Templates the caller can use: the shared ones (the default first) and their own, a page at a time',
+      querystring: Pagination(100),
+      response: { 200: Success(Page(Template)), ...authErrors }
     }
-  }, async (request) => ok((await listTemplates(app.db, request.userId)).map(toTemplate)))
+  }, async (request) => {
+    const { page, page_size: pageSize } = request.query
+    const { items, total } = await listTemplates(app.db, request.userId, page, pageSize)
+    return ok({ items: items.map(toTemplate), page, page_size: pageSize, total })
+  })
 
   app.get('/templates/:id', {
     schema: { tags: ['templates'], summary: 'One template', params: IdParams, response: { 200: Success(Template), ...withNotFound } }
@@ -50,13 +55,13 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/templates', {
     schema: {
       tags: ['templates'],
-      summary: 'Create a template of the caller\'s own',
+      summary: 'Create a template of the caller\'s own (at most TEMPLATES_PER_USER of them)',
       body: NewTemplate,
-      response: { 201: Success(Template), ...authErrors, 413: Type.Ref(ErrorEnvelope) }
+      response: { 201: Success(Template), ...authErrors, 413: Type.Ref(ErrorEnvelope), 429: Type.Ref(ErrorEnvelope) }
     }
   }, async (request, reply) => {
     const { name, description, prompt_system: promptSystem } = request.body
-    const row = await createTemplate(app.db, request.userId, { name: name.trim(), description: description ?? '', promptSystem })
+    const row = await createTemplate(app.db, request.userId, { name: name.trim(), description: description ?? '', promptSystem }, app.config.limits.templatesPerUser)
     return reply.code(201).send(ok(toTemplate(row)))
   })
 

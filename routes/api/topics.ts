@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TopicRow } from '../../src/db/schema.js'
 import { getOwnTopic, listOwnTopics } from '../../src/topics/repository.js'
-import { authErrors, IdParams, NullableTimestamp, ok, Success, Timestamp, withNotFound } from '../schemas.js'
+import { authErrors, IdParams, NullableTimestamp, ok, Page, Pagination, Success, Timestamp, withNotFound } from '../schemas.js'
 
 export const PlanSectionSchema = Type.Object({
   title: Type.String(),
@@ -28,11 +28,6 @@ const TopicDetail = Type.Intersect([TopicSummary, Type.Object({
   sections: Type.Array(PlanSectionSchema)
 })])
 
-const Pagination = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
-  page_size: Type.Integer({ minimum: 1, maximum: 100, default: 20 })
-})
-
 const iso = (value: Date | null) => value?.toISOString() ?? null
 
 const toSummary = (row: TopicRow) => ({
@@ -53,14 +48,9 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['topics'],
       summary: 'The caller\'s topics, newest first',
-      querystring: Pagination,
+      querystring: Pagination(20),
       response: {
-        200: Success(Type.Object({
-          items: Type.Array(TopicSummary),
-          page: Type.Integer(),
-          page_size: Type.Integer(),
-          total: Type.Integer()
-        })),
+        200: Success(Page(TopicSummary)),
         ...authErrors
       }
     }

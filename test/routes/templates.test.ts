@@ -9,7 +9,7 @@ t.test('templates: shared default, own ones, isolation between users', async (t)
 
   const initial = await app.inject({ method: 'GET', url: '/api/templates', headers: alice })
   t.equal(initial.statusCode, 200)
-  const [defaultTemplate] = initial.json().data
+  const [defaultTemplate] = initial.json().data.items
   t.match(defaultTemplate, { is_default: true, scope: 'shared', name: String })
   for (const heading of ['요약', '배경 및 목적', '주요 내용', '결론 및 제언']) {
     t.match(defaultTemplate.prompt_system, heading, `default guide mentions ${heading}`)
@@ -26,9 +26,9 @@ t.test('templates: shared default, own ones, isolation between users', async (t)
   t.match(mine, { name: '시장 분석', description: '경쟁 구도 중심', scope: 'own', is_default: false })
   t.match(mine.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
 
-  const aliceList = (await app.inject({ method: 'GET', url: '/api/templates', headers: alice })).json().data
+  const aliceList = (await app.inject({ method: 'GET', url: '/api/templates', headers: alice })).json().data.items
   t.same(aliceList.map((x: { id: number }) => x.id), [defaultTemplate.id, mine.id])
-  const bobList = (await app.inject({ method: 'GET', url: '/api/templates', headers: bob })).json().data
+  const bobList = (await app.inject({ method: 'GET', url: '/api/templates', headers: bob })).json().data.items
   t.same(bobList.map((x: { id: number }) => x.id), [defaultTemplate.id], 'bob does not see alice\'s template')
 
   t.equal((await app.inject({ method: 'GET', url: `/api/templates/${mine.id}`, headers: alice })).statusCode, 200)
@@ -61,7 +61,8 @@ t.test('POST /api/templates validates its body', async (t) => {
     { name: 'x'.repeat(101), prompt_system: 'p' },
     { name: 'x', prompt_system: 'p', description: 42 },
     { name: true, prompt_system: 'p' },
-    { name: 'x', prompt_system: { text: 'p' } }
+    { name: 'x', prompt_system: { text: 'p' } },
+    { name: 'x', prompt_system: 'p', owner_id: 'someone-else' }
   ]
   for (const payload of bad) {
     const res = await app.inject({ method: 'POST', url: '/api/templates', headers: carol, payload })
@@ -69,7 +70,9 @@ t.test('POST /api/templates validates its body', async (t) => {
     t.equal(res.json().error.code, 'VALIDATION_ERROR')
   }
   const list = (await app.inject({ method: 'GET', url: '/api/templates', headers: carol })).json().data
-  t.equal(list.length, 1, 'nothing was created by bad input')
+  t.equal(list.total, 1, 'nothing was created by bad input')
+  const unknown = await app.inject({ method: 'POST', url: '/api/templates', headers: carol, payload: { name: 'x', prompt_system: 'p', is_default: true } })
+  t.match(unknown.json().error.message, /알 수 없는 필드 'is_default'/, 'an unknown field is named')
 })
 
 t.test('template ids in the path must be positive integers', async (t) => {
@@ -78,5 +81,40 @@ t.test('template ids in the path must be positive integers', async (t) => {
     const res = await app.inject({ method: 'GET', url: `/api/templates/${id}`, headers: bearer('alice') })
     t.equal(res.statusCode, 400, id)
     t.equal(res.json().error.code, 'VALIDATION_ERROR', id)
+  }
+})
+
+t.test('a user has at most TEMPLATES_PER_USER templates, and the list comes a page at a time', async (t) => {
+  const app = await buildTestApp(t, { env: { TEMPLATES_PER_USER: '3' } })
+  const dave = bearer('dave')
+  const create = (i: number) => app.inject({ method: 'POST', url: '/api/templates', headers: dave, payload: { name: `템플릿 ${i}`, prompt_system: '지침' } })
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(create))
+  t.same(answers.map((a) => a.statusCode).sort(), [201, 201, 201, 429, 429], 'simultaneous requests cannot pass the cap together')
+  const refused = answers.find((a) => a.statusCode === 429)!
+  t.match(refused.json(), { success: false, error: { code: 'RATE_LIMITED', message: /3개까지/ } })
+  t.equal((await app.inject({ method: 'POST', url: '/api/templates', headers: bearer('erin'), payload: { name: 'e', prompt_system: 'p' } })).statusCode, 201,
+    'another user is not affected')
+
+  const first = (await app.inject({ method: 'GET', url: '/api/templates?page_size=2', headers: dave })).json().data
+  t.match(first, { page: 1, page_size: 2, total: 4 })
+  t.equal(first.items[0].is_default, true, 'the default comes first')
+  const second = (await app.inject({ method: 'GET', url: '/api/templates?page=2&page_size=2', headers: dave })).json().data
+  t.equal(second.items.length, 2)
+  t.same(new Set([...first.items, ...second.items].map((x: { id: number }) => x.id)).size, 4, 'the pages do not overlap')
+
+  const own = second.items.find((x: { scope: string }) => x.scope === 'own')
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/templates/${own.id}`, headers: dave })).statusCode, 200)
+  t.equal((await create(6)).statusCode, 201, 'deleting one makes room')
+})
+
+t.test('page numbers out of range answer 400, never 500', async (t) => {
+  const app = await buildTestApp(t)
+  for (const url of ['/api/templates', '/api/topics']) {
+    for (const page of ['1e20', 'Infinity', '92233720368547758', '-1', '0', '1.5', 'NaN']) {
+      const res = await app.inject({ method: 'GET', url: `${url}?page=${page}`, headers: bearer('alice') })
+      t.equal(res.statusCode, 400, `${url}?page=${page}`)
+      t.equal(res.json().error.code, 'VALIDATION_ERROR')
+    }
+    t.equal((await app.inject({ method: 'GET', url: `${url}?page=100000`, headers: bearer('alice') })).statusCode, 200, 'the last page allowed is an empty page')
   }
 })
