@@ -9,8 +9,12 @@ import { planTopic, startGeneration, waitForTerminal } from '../support/generati
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>
 
+const METRICS_TOKEN = 'scraper-token-for-the-tests'
+const METRICS_ON = { METRICS_TOKEN }
+const SCRAPER = { authorization: `Bearer ${METRICS_TOKEN}` }
+
 async function scrape (app: TestApp) {
-  const res = await app.inject({ method: 'GET', url: '/metrics' })
+  const res = await app.inject({ method: 'GET', url: '/metrics', headers: SCRAPER })
   if (res.statusCode !== 200) throw new Error(`/metrics answered ${res.statusCode}`)
   return res.body
 }
@@ -27,9 +31,14 @@ function sample (text: string, name: string, labels: Record<string, string> = {}
   return undefined
 }
 
-t.test('GET /metrics needs no token and speaks the Prometheus text format', async (t) => {
-  const app = await buildTestApp(t)
-  const res = await app.inject({ method: 'GET', url: '/metrics' })
+t.test('GET /metrics answers the METRICS_TOKEN in the Prometheus text format, and nothing else', async (t) => {
+  const app = await buildTestApp(t, { env: METRICS_ON })
+  for (const authorization of [undefined, 'Bearer wrong-token-of-the-same-size!', `Bearer ${METRICS_TOKEN}x`, METRICS_TOKEN]) {
+    const refused = await app.inject({ method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } })
+    t.equal(refused.statusCode, 401, String(authorization))
+    t.match(refused.json(), { success: false, error: { code: 'UNAUTHORIZED', message: /METRICS_TOKEN/ } })
+  }
+  const res = await app.inject({ method: 'GET', url: '/metrics', headers: SCRAPER })
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/)
   const families: Array<[string, string]> = [
@@ -48,7 +57,7 @@ t.test('GET /metrics needs no token and speaks the Prometheus text format', asyn
 
 t.test('a plan fallback, a completed and a failed generation move their numbers', async (t) => {
   const fake = await startFakeAnthropic(t)
-  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), REPORT_LLM_RETRY_BASE_MS: '10' } })
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...METRICS_ON, REPORT_LLM_RETRY_BASE_MS: '10' } })
 
   fake.planBehaviors.push({ kind: 'status', status: 500 })
   const fallback = await app.inject({ method: 'POST', url: '/api/topics/plan', headers: bearer('metrics-a'), payload: { topic: '폴백 계획' } })
@@ -89,7 +98,7 @@ t.test('a plan fallback, a completed and a failed generation move their numbers'
 t.test('running generations and open status streams are read when scraped', async (t) => {
   const fake = await startFakeAnthropic(t)
   fake.defaultReport = { kind: 'report', chunkDelayMs: 60 }
-  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...METRICS_ON } })
   const { url } = await listenOnLoopback(app)
 
   const { topic_id: topicId } = await planTopic(app, 'metrics-live')
@@ -121,15 +130,22 @@ t.test('METRICS_ENABLED=false and DOCS_ENABLED=false turn /metrics and /docs off
     t.match(res.json(), { success: false, error: { code: 'NOT_FOUND' } })
   }
   t.notOk(app.hasDecorator('swagger'), 'no document is built')
+  const byDefault = await buildTestApp(t)
+  t.equal((await byDefault.inject({ method: 'GET', url: '/metrics' })).statusCode, 404, 'without METRICS_TOKEN or METRICS_ENABLED there are no metrics')
+  const open = await buildTestApp(t, { env: { METRICS_ENABLED: 'true' } })
+  t.equal((await open.inject({ method: 'GET', url: '/metrics' })).statusCode, 200, 'METRICS_ENABLED=true without a token serves them openly')
 
   const { topic_id: topicId } = await planTopic(app, 'metrics-off')
   await startGeneration(app, 'metrics-off', { topic_id: topicId })
   t.equal((await waitForTerminal(app, topicId)).status, 'completed', 'plans and generations run without metrics')
 })
 
-t.test('the switches are on by default and take only true or false', async (t) => {
-  t.match(loadConfig({}), { metricsEnabled: true, docsEnabled: true })
-  t.match(loadConfig({ METRICS_ENABLED: 'false', DOCS_ENABLED: 'false' }), { metricsEnabled: false, docsEnabled: false })
+t.test('metrics are off by default, on behind METRICS_TOKEN or openly with METRICS_ENABLED=true; docs are on by default', async (t) => {
+  t.match(loadConfig({}), { metrics: { enabled: false, token: undefined }, docsEnabled: true })
+  t.match(loadConfig({ METRICS_TOKEN }), { metrics: { enabled: true, token: METRICS_TOKEN } })
+  t.match(loadConfig({ METRICS_ENABLED: 'true' }), { metrics: { enabled: true, token: undefined } })
+  t.match(loadConfig({ METRICS_ENABLED: 'false', DOCS_ENABLED: 'false' }), { metrics: { enabled: false }, docsEnabled: false })
+  t.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), { name: 'ConfigError', message: /^METRICS_TOKEN / })
   t.throws(() => loadConfig({ METRICS_ENABLED: 'no' }), { name: 'ConfigError', message: /^METRICS_ENABLED / })
   t.throws(() => loadConfig({ DOCS_ENABLED: '0' }), { name: 'ConfigError', message: /^DOCS_ENABLED / })
 })

@@ -139,3 +139,22 @@ t.test('per-user rate limits hold behind the proxy: two users from one address e
   t.match(await limited.json(), { error: { code: 'RATE_LIMITED' } })
   t.equal((await plan('proxy-rate-b')).status, 200, 'user b, through the same proxy address, is not limited by user a')
 })
+
+t.test('a token in the query string reaches no log: neither nginx\'s access log nor the service\'s', async (t) => {
+  const { app, nginx, logs } = await serveBehindNginx(t, {})
+  const { topic_id: topicId } = await planTopic(app, 'proxy-token')
+  app.statusStore.begin(topicId, '시작')
+  const token = bearer('proxy-token').authorization.slice('Bearer '.length)
+  for (const name of ['access_token', 'access%5Ftoken', '%61ccess_token']) {
+    const stream = await openSse(`${nginx.url}/api/topics/${topicId}/status/stream?${name}=${token}`)
+    t.equal(stream.status, 200, `${name} is accepted`)
+    t.match(payload(await stream.nextMessage()), { event: 'status_update' })
+    stream.close()
+  }
+  await sleep(200)
+  t.match(nginx.accessLog(), `GET /api/topics/${topicId}/status/stream HTTP/1.1`, 'nginx logged the request line without its query')
+  t.notMatch(nginx.accessLog(), token.split('.')[2]!, 'not the token')
+  const serviceLines = JSON.stringify(logs)
+  t.notMatch(serviceLines, token.split('.')[2]!, 'the service logged no token either')
+  t.match(serviceLines, 'access%5Ftoken=[redacted]')
+})

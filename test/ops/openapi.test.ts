@@ -29,7 +29,8 @@ const operations = (document: Document) => Object.entries(document.paths).flatMa
   Object.entries(byMethod).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${route}`, route, operation })))
 
 async function fetchDocument (t: Test) {
-  const app = await buildTestApp(t)
+  // With METRICS_TOKEN, so /metrics (off by default) is served and documented too.
+  const app = await buildTestApp(t, { env: { METRICS_TOKEN: 'scraper-token-for-the-tests' } })
   const res = await app.inject({ method: 'GET', url: '/docs/json' })
   t.equal(res.statusCode, 200, '/docs/json needs no token')
   return { app, document: res.json() as Document }
@@ -59,13 +60,16 @@ t.test('every registered route is documented, and nothing else', async (t) => {
   t.ok(served.includes('POST /api/topics/plan') && served.includes('GET /metrics'), 'the list is real')
 })
 
-t.test('bearer auth on /api, none on health, readiness and metrics; the stream also takes ?access_token=', async (t) => {
+t.test('bearer auth on /api, METRICS_TOKEN on metrics, none on health and readiness; the stream also takes ?access_token=', async (t) => {
   const { document } = await fetchDocument(t)
   t.same(document.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
   t.same(document.security, [{ bearerAuth: [] }], 'global')
   for (const { key, route, operation } of operations(document)) {
     if (route.startsWith('/api/')) {
       t.not(operation.security?.length, 0, `${key} is not open`)
+      t.ok(operation.responses['401'], `${key} documents 401`)
+    } else if (route === '/metrics') {
+      t.same(operation.security, [{ metricsToken: [] }], `${key} needs METRICS_TOKEN`)
       t.ok(operation.responses['401'], `${key} documents 401`)
     } else {
       t.same(operation.security, [], `${key} needs no token`)
