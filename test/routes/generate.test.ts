@@ -212,7 +212,7 @@ t.test('429/5xx/overloaded before any text are retried with backoff', async (t) 
 t.test('20 topics generating at once all complete', async (t) => {
   const fake = await startFakeAnthropic(t)
   fake.defaultReport = { kind: 'report', chunkDelayMs: 5 }
-  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), GENERATIONS_RUNNING_PER_USER: '20' } })
   const started = await Promise.all(Array.from({ length: 20 }, (_, i) => startGeneration(app, 'gen-many', { topic: `주제 ${i}` })))
   t.same(started.map((r) => r.statusCode), Array(20).fill(202))
   const ids = started.map((r) => r.json().data.topic_id)
