@@ -50,7 +50,9 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
     genReqId: requestIdFor,
     // The same name as in error answers (meta.requestId), so a log line and an answer match by eye.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    forceCloseConnections: 'idle'
+    forceCloseConnections: 'idle',
+    // Bounds each plugin's start and each close hook: the generations' shutdown grace must fit.
+    pluginTimeout: config.shutdownGraceMs + 10_000
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addSchema(ErrorEnvelope)
