@@ -60,7 +60,7 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
     429: {
       rateLimited: {
         summary: 'More than 10 plans in a minute',
-        value: error('RATE_LIMITED', 'Too many requests: at most 10 per window, try again in 1 minute', {
+        value: error('RATE_LIMITED', '요청이 너무 많습니다. 정해진 시간 동안 10번까지 요청할 수 있으니 42초 뒤에 다시 시도해 주세요.', {
           hint: 'Wait for the number of seconds in the Retry-After header'
         })
       }
@@ -86,6 +86,20 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
       alreadyGenerating: {
         summary: 'The topic is already generating',
         value: error('CONFLICT', 'Generation already in progress for this topic')
+      }
+    },
+    429: {
+      tooManyRunning: {
+        summary: 'The user already has GENERATIONS_RUNNING_PER_USER generations running (Retry-After: 30)',
+        value: error('RATE_LIMITED', '이미 보고서 2건을 생성하고 있습니다. 한 사람이 동시에 생성할 수 있는 보고서는 2건이니, 진행 중인 보고서가 끝난 뒤 다시 시도해 주세요.', {
+          hint: 'Wait for a running generation to finish (see Retry-After)'
+        })
+      }
+    },
+    503: {
+      databaseDown: {
+        summary: 'The database is down or does not answer (Retry-After: 5)',
+        value: error('SERVICE_UNAVAILABLE', '데이터베이스에 연결할 수 없어 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.')
       }
     }
   },

@@ -21,11 +21,12 @@ export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Numeric id' })
 })
 
-/** Error answers every authenticated route can give, for response typing and the OpenAPI document. */
+/** Error answers every authenticated route can give, for response typing and the OpenAPI document (503: the database is unavailable). */
 export const authErrors = {
   400: Type.Ref(ErrorEnvelope),
   401: Type.Ref(ErrorEnvelope),
-  500: Type.Ref(ErrorEnvelope)
+  500: Type.Ref(ErrorEnvelope),
+  503: Type.Ref(ErrorEnvelope)
 }
 
 export const withNotFound = {
