@@ -4,7 +4,7 @@ import { authHeader, startBenchServer } from './support.js'
  * The requests that froze the service or let one user spend without bound (issue 18), against a
  * real server: how long each took, and the slowest /health answer while it ran.
  */
-const server = await startBenchServer({ GENERATE_RATE_LIMIT_MAX: '100000', SHUTDOWN_GRACE_MS: '0' })
+const server = await startBenchServer({ GENERATIONS_RUNNING_PER_USER: '2', SHUTDOWN_GRACE_MS: '0' })
 
 async function post (path: string, user: string, body: unknown) {
   const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { ...authHeader(user), 'content-type': 'application/json' }, body: JSON.stringify(body) })

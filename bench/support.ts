@@ -5,11 +5,23 @@ import { openDatabase } from '../src/db/client.js'
 
 export const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256'
 
+/**
+ * What one user may do is capped (README, Limits per user); the benchmarks measure the service
+ * with one user standing in for many, so those caps are lifted unless a benchmark sets them.
+ */
+const UNCAPPED = {
+  PLAN_RATE_LIMIT_MAX: '1000000',
+  GENERATE_RATE_LIMIT_MAX: '1000000',
+  GENERATIONS_RUNNING_PER_USER: '1000000',
+  STREAMS_PER_USER: '1000000',
+  STREAMS_PER_TOPIC: '1000000'
+}
+
 /** A listening server as in production (real HTTP, PGlite unless BENCH_DATABASE_URL names Postgres). */
 export async function startBenchServer (env: Record<string, string> = {}) {
   const database = await openDatabase({ url: process.env.BENCH_DATABASE_URL || undefined })
   const app = await buildApp({
-    config: loadConfig({ JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'silent', PLAN_RATE_LIMIT_MAX: '1000000', ...env }),
+    config: loadConfig({ JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'silent', ...UNCAPPED, ...env }),
     database
   })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
