@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { bearer, buildTestApp } from '../support/app.js'
 

@@ -1,3 +1,4 @@
+// test-database: pglite-only (Fastify's plugin timeout against the shutdown grace does not depend on the database)
 import t from 'tap'
 import { buildTestApp } from '../support/app.js'
 import { startGeneration } from '../support/generation.js'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import net from 'node:net'
 import { sql } from 'drizzle-orm'
 import t from 'tap'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
 import { waitForTerminal } from '../support/generation.js'

@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { bearer, buildTestApp, listenOnLoopback, sharedTestDatabase, testConfig } from '../support/app.js'
