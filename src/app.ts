@@ -11,6 +11,7 @@ import limitsPlugin from '../plugins/limits.js'
 import llmPlugin from '../plugins/llm.js'
 import metricsPlugin from '../plugins/metrics.js'
 import openapiPlugin from '../plugins/openapi.js'
+import planDraftsPlugin from '../plugins/plan-drafts.js'
 import rateLimitPlugin from '../plugins/rate-limit.js'
 import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
 import securityHeadersPlugin from '../plugins/security-headers.js'
@@ -67,6 +68,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(rateLimitPlugin)
   await app.register(limitsPlugin)
   await app.register(llmPlugin)
+  await app.register(planDraftsPlugin)
   await app.register(openapiPlugin)
   await app.register(metricsPlugin)
   await app.register(generationPlugin)

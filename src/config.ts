@@ -23,6 +23,8 @@ const EnvSchema = Type.Object({
   CLAUDE_REPORT_MODEL: Type.String({ minLength: 1 }),
   PLAN_LLM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 1900 }),
   PLAN_MAX_TOKENS: Type.Integer({ minimum: 256, maximum: 8192 }),
+  PLAN_REFINE_TIMEOUT_MS: PositiveMs,
+  PLAN_MAX_IN_FLIGHT: Type.Integer({ minimum: 1 }),
   REPORT_MAX_TOKENS: Type.Integer({ minimum: 1024, maximum: 64000 }),
   REPORT_LLM_TIMEOUT_MS: PositiveMs,
   REPORT_LLM_MAX_RETRIES: Type.Integer({ minimum: 0, maximum: 10 }),
@@ -64,8 +66,10 @@ export const ENV_DEFAULTS = {
   DATA_DIR: './data',
   CLAUDE_PLAN_MODEL: 'claude-haiku-4-5',
   CLAUDE_REPORT_MODEL: 'claude-sonnet-4-6',
-  PLAN_LLM_TIMEOUT_MS: 1500,
+  PLAN_LLM_TIMEOUT_MS: 1700,
   PLAN_MAX_TOKENS: 1200,
+  PLAN_REFINE_TIMEOUT_MS: 30_000,
+  PLAN_MAX_IN_FLIGHT: 64,
   REPORT_MAX_TOKENS: 8000,
   REPORT_LLM_TIMEOUT_MS: 300_000,
   REPORT_LLM_MAX_RETRIES: 3,
@@ -109,8 +113,11 @@ export interface Config {
     baseURL?: string
     planModel: string
     reportModel: string
+    /** Counted from the request's arrival: past it, the template outline answers. */
     planTimeoutMs: number
     planMaxTokens: number
+    /** How long the model may go on writing the plan's descriptions after the answer. */
+    planRefineTimeoutMs: number
     reportMaxTokens: number
     reportTimeoutMs: number
     reportMaxRetries: number
@@ -119,6 +126,8 @@ export interface Config {
   /** Pause between the pieces of an offline draft, so its progress is visible. */
   offlinePieceDelayMs: number
   planRateLimit: { max: number, windowMs: number }
+  /** Plans being answered at once; more are turned away with 503 rather than answered late. */
+  planMaxInFlight: number
   /** Absent means a random per-process secret: tokens die with the process. */
   jwtSecret?: string
   trustProxy: TrustProxy
@@ -205,6 +214,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       reportModel: e.CLAUDE_REPORT_MODEL,
       planTimeoutMs: e.PLAN_LLM_TIMEOUT_MS,
       planMaxTokens: e.PLAN_MAX_TOKENS,
+      planRefineTimeoutMs: e.PLAN_REFINE_TIMEOUT_MS,
       reportMaxTokens: e.REPORT_MAX_TOKENS,
       reportTimeoutMs: e.REPORT_LLM_TIMEOUT_MS,
       reportMaxRetries: e.REPORT_LLM_MAX_RETRIES,
@@ -212,6 +222,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     },
     offlinePieceDelayMs: e.OFFLINE_PIECE_DELAY_MS,
     planRateLimit: { max: e.PLAN_RATE_LIMIT_MAX, windowMs: e.PLAN_RATE_LIMIT_WINDOW_MS },
+    planMaxInFlight: e.PLAN_MAX_IN_FLIGHT,
     jwtSecret: e.JWT_SECRET,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,

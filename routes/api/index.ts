@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import artifactRoutes from './artifacts.js'
 import generateRoutes from './generate.js'
 import planRoutes from './plan.js'
+import planDraftRoutes from './plan-draft.js'
 import statusRoutes from './status.js'
 import statusStreamRoutes from './status-stream.js'
 import templateRoutes from './templates.js'
@@ -14,6 +15,7 @@ export default async function api (app: FastifyInstance) {
   await app.register(topicRoutes)
   await app.register(statusStreamRoutes)
   await app.register(planRoutes)
+  await app.register(planDraftRoutes)
   await app.register(generateRoutes)
   await app.register(statusRoutes)
   await app.register(artifactRoutes)

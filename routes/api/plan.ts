@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { recordAiUsage } from '../../src/ai-usage.js'
-import { sequentialPlanning } from '../../src/planning/sequential-planning.js'
+import { AppError } from '../../src/errors.js'
+import { outlineSoFar, planResult, sequentialPlanning } from '../../src/planning/sequential-planning.js'
 import { resolveTemplate } from '../../src/templates/repository.js'
 import { createTopic } from '../../src/topics/repository.js'
 import { ErrorEnvelope, ok, Success, withNotFound } from '../schemas.js'
@@ -24,10 +24,23 @@ const PlanResponse = Type.Object({
   estimated_sections_count: Type.Integer(),
   source: Type.Union([Type.Literal('llm'), Type.Literal('template')], {
     description: '"template" when the outline came from the template because Claude was unavailable, slow or wrong'
+  }),
+  plan_version: Type.Integer({ description: 'The draft\'s version; every later save (yours or the model\'s) raises it' }),
+  refining: Type.Boolean({
+    description: 'true while Claude is still writing the sections\' descriptions: they are saved into the draft as they ' +
+      'are finished (never over your edits) and sent on `GET /api/topics/{topic_id}/plan/stream`'
   })
 })
 
+/**
+ * Below this much time left there is no point asking the model: the template answers at once
+ * instead of a late, or aborted, model call.
+ */
+const MIN_MODEL_MS = 300
+const RETRY_AFTER_SECONDS = 1
+
 const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  let inFlight = 0
   app.post('/topics/plan', {
     config: {
       rateLimit: {
@@ -39,35 +52,57 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['topics'],
       summary: 'Plan a report: an ordered, editable outline within 2 seconds',
+      description: 'Answers as soon as Claude has written the title and the section titles (or with the template\'s outline ' +
+        'when Claude fails or is late). Claude goes on writing the sections\' descriptions after the answer: follow ' +
+        '`GET /api/topics/{topic_id}/plan/stream`. 503 (with Retry-After) when too many plans are in progress to answer in time.',
       body: PlanRequest,
-      response: { 200: Success(PlanResponse), ...withNotFound, 413: Type.Ref(ErrorEnvelope), 429: Type.Ref(ErrorEnvelope) }
+      response: {
+        200: Success(PlanResponse), ...withNotFound, 413: Type.Ref(ErrorEnvelope), 429: Type.Ref(ErrorEnvelope), 503: Type.Ref(ErrorEnvelope)
+      }
     }
-  }, async (request) => {
-    const startedAt = performance.now()
-    const topic = request.body.topic.trim()
-    const template = await resolveTemplate(app.db, request.userId, request.body.template_id)
-    const planned = await sequentialPlanning({ topic, guide: template.promptSystem }, {
-      llm: app.llm,
-      timeoutMs: app.config.anthropic.planTimeoutMs,
-      log: request.log
-    })
-    const row = await createTopic(app.db, {
-      userId: request.userId,
-      topic,
-      templateId: template.id,
-      plan: planned.plan,
-      planSections: planned.sections
-    })
-    if (planned.usage) await recordAiUsage(app.db, row.id, 'plan', planned.usage)
-    app.metrics.planAnswered(planned.source)
-    request.log.info({ topicId: row.id, source: planned.source, elapsedMs: Math.round(performance.now() - startedAt) }, 'plan ready')
-    return ok({
-      topic_id: row.id,
-      plan: planned.plan,
-      sections: planned.sections,
-      estimated_sections_count: planned.sections.length,
-      source: planned.source
-    })
+  }, async (request, reply) => {
+    // A plan answered after 2 s is a failure the user waited for; one turned away at once can be retried.
+    if (inFlight >= app.config.planMaxInFlight) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+      throw new AppError('SERVICE_UNAVAILABLE', '지금은 계획 요청이 많아 제시간에 답할 수 없습니다. 잠시 후 다시 시도해 주세요.')
+    }
+    inFlight++
+    try {
+      const topic = request.body.topic.trim()
+      const template = await resolveTemplate(app.db, request.userId, request.body.template_id)
+      // The deadline counts from the request's arrival, so waits for the database come out of it.
+      const remainingMs = app.config.anthropic.planTimeoutMs - reply.elapsedTime
+      let planned = await sequentialPlanning({ topic, guide: template.promptSystem }, {
+        llm: app.llm,
+        timeoutMs: remainingMs >= MIN_MODEL_MS ? remainingMs : 0,
+        refineTimeoutMs: app.config.anthropic.planRefineTimeoutMs,
+        log: request.log
+      })
+      const { refinement } = planned
+      // Descriptions the model finished meanwhile are saved with the topic rather than after it.
+      if (refinement) planned = planResult(outlineSoFar(refinement.skeleton, refinement), 'llm', refinement)
+      const row = await createTopic(app.db, {
+        userId: request.userId,
+        topic,
+        templateId: template.id,
+        plan: planned.plan,
+        planSections: planned.sections
+      })
+      if (refinement) app.planDrafts.track(row.id, refinement, request.log.child({ topicId: row.id }))
+      app.metrics.planAnswered(planned.source)
+      request.log.info({ topicId: row.id, source: planned.source, elapsedMs: Math.round(reply.elapsedTime) }, 'plan ready')
+      return ok({
+        topic_id: row.id,
+        plan: planned.plan,
+        sections: planned.sections,
+        estimated_sections_count: planned.sections.length,
+        source: planned.source,
+        plan_version: row.planVersion,
+        refining: refinement !== undefined
+      })
+    } finally {
+      inFlight--
+    }
   })
 }
 

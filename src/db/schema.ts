@@ -48,6 +48,8 @@ export const topics = pgTable('topics', {
   templateId: integer('template_id').references(() => templates.id, { onDelete: 'set null' }),
   plan: text('plan'),
   planSections: jsonb('plan_sections').$type<PlanSection[]>(),
+  /** Goes up with every save of the plan draft (the user's edits and the model's later descriptions). */
+  planVersion: integer('plan_version').notNull().default(1),
   status: text('status', { enum: GENERATION_STATUSES }).notNull().default('planned'),
   generationStartedAt: timestamp('generation_started_at', { withTimezone: true }),
   generationCompletedAt: timestamp('generation_completed_at', { withTimezone: true }),

@@ -1,8 +1,8 @@
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
-import { Value } from '@sinclair/typebox/value'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { OUTLINE_TOOL, OutlineStreamReader, OutlineToolInputSchema } from './outline-stream.js'
 import {
-  IncompleteReportError, InvalidModelOutputError, OutlineSchema, type LlmProvider, type LlmUsage, type Outline, type PlanInput, type ReportInput
+  IncompleteReportError, InvalidModelOutputError, type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
 } from './provider.js'
 
 export interface AnthropicProviderOptions {
@@ -16,11 +16,10 @@ export interface AnthropicProviderOptions {
   retryBaseMs?: number
 }
 
-const OUTLINE_TOOL = 'submit_report_outline'
-
 const PLANNER_INSTRUCTIONS = `당신은 보고서 기획자입니다. 사용자가 준 주제로 보고서의 목차를 순서대로 설계합니다.
 단계적으로 생각하십시오: (1) 주제의 범위와 독자를 정하고, (2) 아래 작성 가이드의 구조를 따르며, (3) 각 섹션이 앞 섹션에 이어지도록 순서를 정하고, (4) 섹션마다 다룰 내용과 핵심 포인트를 정합니다.
-결과는 반드시 ${OUTLINE_TOOL} 도구로만 제출합니다. 섹션 제목에는 번호를 붙이지 않습니다. 모든 텍스트는 한국어로 간결하게 씁니다.
+결과는 반드시 ${OUTLINE_TOOL} 도구로만 제출합니다. 섹션 제목 5~7개를 먼저 모두 쓰고, 그다음 섹션마다 다룰 내용을 한두 문장으로 씁니다.
+섹션 제목에는 번호를 붙이지 않고 12자 이내로 짧게 씁니다. 모든 텍스트는 한국어로 간결하게 씁니다.
 
 [작성 가이드]
 `
@@ -54,9 +53,13 @@ export class AnthropicProvider implements LlmProvider {
 
   constructor (readonly client: Anthropic, private readonly options: AnthropicProviderOptions) {}
 
-  async planOutline (input: PlanInput, signal: AbortSignal): Promise<{ outline: Outline, usage: LlmUsage }> {
+  /**
+   * One forced tool call, streamed: the tool input is read as it is written, so the skeleton
+   * reaches the listener as soon as the model has written it, long before the message ends.
+   */
+  async planOutline (input: PlanInput, listener: OutlineListener, signal: AbortSignal): Promise<{ outline: Outline, usage: LlmUsage }> {
     const startedAt = performance.now()
-    const message = await this.client.messages.create({
+    const stream = this.client.messages.stream({
       model: this.options.planModel,
       max_tokens: this.options.planMaxTokens,
       // The guide is the same for every topic of a template, so it is the cacheable prefix.
@@ -64,19 +67,30 @@ export class AnthropicProvider implements LlmProvider {
       messages: [{ role: 'user', content: `보고서 주제: ${input.topic}` }],
       tools: [{
         name: OUTLINE_TOOL,
-        description: '보고서 목차(제목과 순서대로 정렬된 섹션)를 제출합니다.',
-        input_schema: OutlineSchema as unknown as Anthropic.Tool.InputSchema
+        description: '보고서 목차를 제출합니다: 순서대로 정렬된 섹션 제목, 그다음 섹션별 설명.',
+        input_schema: OutlineToolInputSchema as unknown as Anthropic.Tool.InputSchema,
+        strict: true,
+        // Without it the API holds back each value until it is whole, and the skeleton arrives late.
+        eager_input_streaming: true
       }],
       tool_choice: { type: 'tool', name: OUTLINE_TOOL }
     }, { signal, maxRetries: 0 })
 
-    const toolUse = message.content.find((block) => block.type === 'tool_use' && block.name === OUTLINE_TOOL)
-    if (!toolUse || toolUse.type !== 'tool_use') throw new InvalidModelOutputError('the model did not submit an outline')
-    if (!Value.Check(OutlineSchema, toolUse.input)) {
-      const first = Value.Errors(OutlineSchema, toolUse.input).First()
-      throw new InvalidModelOutputError(`outline does not match the schema: ${first?.path} ${first?.message}`)
+    const reader = new OutlineStreamReader(input.topic, listener)
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') {
+        try {
+          reader.write(event.delta.partial_json)
+        } catch (error) {
+          stream.abort()
+          throw error
+        }
+      }
     }
-    return { outline: toolUse.input, usage: usageOf(this.options.planModel, message.usage, startedAt) }
+    const message = await stream.finalMessage()
+    // A dropped connection can end the stream cleanly; only a stop reason proves the outline is whole.
+    if (message.stop_reason !== 'tool_use') throw new InvalidModelOutputError(`the outline ended with stop reason ${message.stop_reason}`)
+    return { outline: reader.finish(), usage: usageOf(this.options.planModel, message.usage, startedAt) }
   }
 
   async writeReport (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) {

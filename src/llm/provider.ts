@@ -34,10 +34,26 @@ export interface ReportInput {
   sections: PlanSection[]
 }
 
+/** The outline's skeleton: what a user reviews first, and all `/plan` waits for. The title is the topic. */
+export interface OutlineSkeleton {
+  title: string
+  sectionTitles: string[]
+}
+
+export interface OutlineListener {
+  /** Once, as soon as the whole ordered list of section titles is written and valid. */
+  onSkeleton: (skeleton: OutlineSkeleton) => void
+  /** Each section's description, as soon as the model has finished writing it. */
+  onDescription: (index: number, description: string) => void
+}
+
 export interface LlmProvider {
   readonly kind: 'anthropic' | 'offline'
-  /** Absent when the provider cannot plan; the template-derived outline answers instead. */
-  planOutline?: (input: PlanInput, signal: AbortSignal) => Promise<{ outline: Outline, usage: LlmUsage }>
+  /**
+   * Absent when the provider cannot plan; the template-derived outline answers instead.
+   * Streams the outline through the listener as it is written, and resolves with the whole of it.
+   */
+  planOutline?: (input: PlanInput, listener: OutlineListener, signal: AbortSignal) => Promise<{ outline: Outline, usage: LlmUsage }>
   /** Streams the report's Markdown through onText as it is written, and resolves with the whole text. */
   writeReport: (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) => Promise<{ markdown: string, usage: LlmUsage }>
 }

@@ -6,7 +6,7 @@ export function renderPlanMarkdown (outline: Outline): string {
   const parts = [`# ${oneLine(outline.title)}`]
   for (const section of outline.sections) {
     parts.push(`## ${oneLine(section.title)}`)
-    parts.push(section.description.trim())
+    if (section.description.trim()) parts.push(section.description.trim())
     if (section.key_points.length > 0) parts.push(section.key_points.map((point) => `- ${oneLine(point)}`).join('\n'))
   }
   return parts.join('\n\n') + '\n'

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { PlanSection } from '../db/schema.js'
-import type { LlmProvider, LlmUsage, Outline } from '../llm/provider.js'
+import type { LlmProvider, Outline, OutlineSkeleton } from '../llm/provider.js'
 import { renderPlanMarkdown, sectionsOf } from './plan-markdown.js'
+import { PlanRefinement } from './plan-refinement.js'
 import { outlineFromTemplate } from './template-outline.js'
 
 export interface PlanningInput {
@@ -12,8 +13,10 @@ export interface PlanningInput {
 
 export interface PlanningOptions {
   llm: LlmProvider
-  /** The model call's deadline; the whole request has to answer within 2 s. */
+  /** How long the model may take to write the skeleton (title and section titles). */
   timeoutMs: number
+  /** How long the rest of the outline (the descriptions) may keep streaming after the answer. */
+  refineTimeoutMs: number
   log: FastifyBaseLogger
 }
 
@@ -22,51 +25,74 @@ export interface PlanResult {
   plan: string
   sections: PlanSection[]
   source: 'llm' | 'template'
-  /** Present when the outline came from the model. */
-  usage?: LlmUsage
+  /** Present when the outline came from the model: the descriptions it is still writing. */
+  refinement?: PlanRefinement
 }
 
 class PlanningDeadlineError extends Error {
   override name = 'PlanningDeadlineError'
 }
 
+export function planResult (outline: Outline, source: PlanResult['source'], refinement?: PlanRefinement): PlanResult {
+  return { title: outline.title, plan: renderPlanMarkdown(outline), sections: sectionsOf(outline), source, refinement }
+}
+
+/** The skeleton with whatever descriptions have already arrived; the others are still being written. */
+export function outlineSoFar (skeleton: OutlineSkeleton, refinement: PlanRefinement | undefined): Outline {
+  const sections = skeleton.sectionTitles.map((title) => ({ title, description: '', key_points: [] as string[] }))
+  for (const { index, description } of refinement?.descriptions ?? []) sections[index]!.description = description
+  return { title: skeleton.title, sections }
+}
+
 /**
- * Races the model against the deadline: the abort signal asks the SDK to stop, and the timer
- * answers even if it does not, so a hung socket can never hold the user past the budget.
+ * Streams the model's outline and settles as soon as its skeleton is complete — or fails at the
+ * deadline, whose timer answers even if the SDK does not stop, so a hung socket can never hold
+ * the user past the budget. The model keeps writing the descriptions into the refinement.
  */
-async function outlineWithinDeadline (options: PlanningOptions, input: PlanningInput) {
-  const { llm, timeoutMs } = options
+function skeletonWithinDeadline (options: PlanningOptions, input: PlanningInput): Promise<PlanRefinement> {
+  const { llm, timeoutMs, refineTimeoutMs } = options
   const controller = new AbortController()
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
+  let refinement: PlanRefinement | undefined
+  const early: Array<[number, string]> = []
+  return new Promise<PlanRefinement>((resolve, reject) => {
+    const deadline = setTimeout(() => {
       controller.abort()
-      reject(new PlanningDeadlineError(`no outline within ${timeoutMs} ms`))
+      reject(new PlanningDeadlineError(`no outline skeleton within ${timeoutMs} ms`))
     }, timeoutMs)
+    const modelCall = llm.planOutline!(input, {
+      onSkeleton: (skeleton) => {
+        clearTimeout(deadline)
+        refinement = new PlanRefinement(skeleton, modelCall, controller)
+        for (const [index, description] of early) refinement.add(index, description)
+        const stop = setTimeout(() => controller.abort(), refineTimeoutMs)
+        refinement.finished.finally(() => clearTimeout(stop))
+        resolve(refinement)
+      },
+      onDescription: (index, description) => {
+        if (refinement) refinement.add(index, description)
+        else early.push([index, description])
+      }
+    }, controller.signal)
+    modelCall.catch((error: Error) => {
+      clearTimeout(deadline)
+      reject(error)
+    })
   })
-  try {
-    return await Promise.race([llm.planOutline!(input, controller.signal), deadline])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-function result (outline: Outline, source: PlanResult['source'], usage?: LlmUsage): PlanResult {
-  return { title: outline.title, plan: renderPlanMarkdown(outline), sections: sectionsOf(outline), source, usage }
 }
 
 /**
- * Sequential planning (seed §7.1) as one structured model call: topic + template guide in, an
- * ordered outline out. Any failure — deadline, API error, invalid output, no model at all — answers
- * with the outline the template itself prescribes, so the caller always gets a plan in time.
+ * Sequential planning (seed §7.1) as one streamed, structured model call: topic + template guide
+ * in, an ordered outline out, answered as soon as the section titles are written. Any failure
+ * before that — deadline, API error, invalid output, no model at all — answers with the outline
+ * the template itself prescribes, so the caller always gets a plan in time.
  */
 export async function sequentialPlanning (input: PlanningInput, options: PlanningOptions): Promise<PlanResult> {
-  if (!options.llm.planOutline) return result(outlineFromTemplate(input.topic, input.guide), 'template')
+  if (!options.llm.planOutline || options.timeoutMs <= 0) return planResult(outlineFromTemplate(input.topic, input.guide), 'template')
   try {
-    const { outline, usage } = await outlineWithinDeadline(options, input)
-    return result(outline, 'llm', usage)
+    const refinement = await skeletonWithinDeadline(options, input)
+    return planResult(outlineSoFar(refinement.skeleton, refinement), 'llm', refinement)
   } catch (error) {
     options.log.warn({ err: error, reason: (error as Error).name }, 'planning fell back to the template outline')
-    return result(outlineFromTemplate(input.topic, input.guide), 'template')
+    return planResult(outlineFromTemplate(input.topic, input.guide), 'template')
   }
 }

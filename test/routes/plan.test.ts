@@ -1,41 +1,60 @@
 // test-database: postgres
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { eq } from 'drizzle-orm'
 import { aiUsage, topics } from '../../src/db/schema.js'
 import { bearer, buildTestApp } from '../support/app.js'
-import { anthropicEnv, SAMPLE_OUTLINE, startFakeAnthropic, type PlanBehavior } from '../support/fake-anthropic.js'
+import {
+  anthropicEnv, SAMPLE_OUTLINE, SAMPLE_OUTLINES, sampleOutline, SPEED_PROFILES, startFakeAnthropic, type PlanBehavior, type SpeedModel
+} from '../support/fake-anthropic.js'
 
 /** The spec's budget; the fake's slow answers take 5 s, so passing means the fallback answered. */
 const PLAN_BUDGET_MS = 2000
 
-async function timedPlan (app: Awaited<ReturnType<typeof buildTestApp>>, user: string, payload: unknown) {
+type TestApp = Awaited<ReturnType<typeof buildTestApp>>
+
+async function timedPlan (app: TestApp, user: string, payload: unknown) {
   const startedAt = performance.now()
   const res = await app.inject({ method: 'POST', url: '/api/topics/plan', headers: bearer(user), payload: payload as object })
   return { res, elapsedMs: performance.now() - startedAt }
 }
 
-t.test('TC-PLAN-001: a plan from Claude, saved as a planned topic with its usage', async (t) => {
+/** Reads the topic's plan stream to its end: the saved draft, each description, the saved result. */
+async function planStream (app: TestApp, user: string, topicId: number) {
+  const res = await app.inject({ method: 'GET', url: `/api/topics/${topicId}/plan/stream`, headers: bearer(user) })
+  const events = res.body.split('\n\n').flatMap((block) => block.startsWith('data: ') ? [JSON.parse(block.slice(6))] : [])
+  return { res, events }
+}
+
+t.test('TC-PLAN-001: Claude\'s section titles answer at once; the descriptions follow into the saved draft', async (t) => {
   const fake = await startFakeAnthropic(t)
   const app = await buildTestApp(t, { env: anthropicEnv(fake) })
-  const { res, elapsedMs } = await timedPlan(app, 'plan-alice', { topic: '  AI  ', template_id: 1 })
+  const { res, elapsedMs } = await timedPlan(app, 'plan-alice', { topic: '  2026 디지털뱅킹 트렌드 분석  ', template_id: 1 })
   t.equal(res.statusCode, 200)
   t.ok(elapsedMs < PLAN_BUDGET_MS, `answered in ${Math.round(elapsedMs)} ms`)
   const data = res.json().data
   t.equal(data.source, 'llm')
+  t.equal(data.plan_version, 1)
   t.equal(data.estimated_sections_count, SAMPLE_OUTLINE.sections.length)
   t.same(data.sections.map((s: { title: string }) => s.title), SAMPLE_OUTLINE.sections.map((s) => s.title))
   t.same(data.sections.map((s: { order: number }) => s.order), [1, 2, 3, 4, 5])
-  t.match(data.plan, /^# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론과 시사점\n\n- 디지털 전환 가속\n- 규제 변화\n/)
-  t.match(data.plan, /\n## 결론 및 제언\n\n전략 방향과 실행 과제\n\n- 우선순위별 과제\n$/)
+  t.match(data.plan, /^# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n/, 'the title is the topic')
+
+  const { res: streamRes, events } = await planStream(app, 'plan-alice', data.topic_id)
+  t.match(streamRes.headers['content-type'], /^text\/event-stream/)
+  const last = events.at(-1)
+  t.match(last, { event: 'plan', refining: false, topic_id: data.topic_id })
+  t.same(last.sections, SAMPLE_OUTLINE.sections.map((s, i) => ({ title: s.title, description: s.description, order: i + 1 })))
+  t.match(last.plan, /^# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론과 시사점: 디지털 전환 가속과 규제 변화\n\n## 배경 및 목적\n/)
 
   const [row] = await app.db.select().from(topics).where(eq(topics.id, data.topic_id))
-  t.match(row, { userId: 'plan-alice', topic: 'AI', templateId: 1, status: 'planned', plan: data.plan })
-  t.same(row!.planSections, data.sections)
+  t.match(row, { userId: 'plan-alice', topic: '2026 디지털뱅킹 트렌드 분석', templateId: 1, status: 'planned', plan: last.plan, planVersion: last.version })
+  t.same(row!.planSections, last.sections)
   const usage = await app.db.select().from(aiUsage).where(eq(aiUsage.topicId, data.topic_id))
-  t.match(usage, [{ purpose: 'plan', model: 'claude-haiku-4-5', inputTokens: 321, outputTokens: 123 }])
+  t.match(usage, [{ purpose: 'plan', model: 'claude-haiku-4-5', inputTokens: 321 }])
+  t.ok(usage[0]!.outputTokens > 50, 'the whole outline\'s tokens')
 })
 
-t.test('the template guide reaches Claude as a cached system prompt with a forced tool call', async (t) => {
+t.test('the template guide reaches Claude as a cached system prompt with a forced, streamed tool call', async (t) => {
   const fake = await startFakeAnthropic(t)
   const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), CLAUDE_PLAN_MODEL: 'claude-test-planner' } })
   const created = await app.inject({
@@ -51,12 +70,16 @@ t.test('the template guide reaches Claude as a cached system prompt with a force
   t.ok(request, 'Claude was called')
   const { body, headers } = request!
   t.equal(body.model, 'claude-test-planner')
+  t.equal(body.stream, true, 'streamed')
   t.ok(headers['x-api-key'] === 'sk-ant-test' || headers.authorization === 'Bearer sk-ant-test', 'the API key is sent')
   const system = body.system as Array<{ text: string, cache_control?: { type: string } }>
   t.match(system[0]!.text, 'GUIDE-MARKER: 반드시 위험 요인 섹션을 포함하라')
   t.same(system[0]!.cache_control, { type: 'ephemeral' })
   t.match(body.messages[0]!.content, '반도체 공급망')
-  t.same(body.tool_choice, { type: 'tool', name: body.tools![0]!.name })
+  const [tool] = body.tools!
+  t.same(body.tool_choice, { type: 'tool', name: tool!.name })
+  t.match(tool, { strict: true, eager_input_streaming: true })
+  t.same(Object.keys((tool!.input_schema as { properties: object }).properties), ['section_titles', 'descriptions'], 'the section titles are written first')
   t.ok(body.max_tokens <= 2000, 'a compact output budget')
   t.equal(res.json().data.source, 'llm')
 })
@@ -73,34 +96,162 @@ t.test('the default template is used when template_id is missing or null', async
   }
 })
 
+/**
+ * Ten plans at once, through the real SDK, against Claude's published speed: a deterministic
+ * sample of outlines (five to eight sections), so the share is the same on every run.
+ */
+async function planSample (t: Test, profile: SpeedModel, user: string) {
+  const fake = await startFakeAnthropic(t, { speed: profile })
+  fake.outlineSample = sampleOutline
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const results = await Promise.all(SAMPLE_OUTLINES.map((outline) => timedPlan(app, user, { topic: outline.title })))
+  for (const { res, elapsedMs } of results) {
+    t.equal(res.statusCode, 200)
+    t.ok(elapsedMs < PLAN_BUDGET_MS, `answered in ${Math.round(elapsedMs)} ms`)
+  }
+  return results.map(({ res }) => res.json().data)
+}
+
+t.test('at Claude\'s typical speed nine plans in ten are Claude\'s own, each within 2 s', async (t) => {
+  const plans = await planSample(t, SPEED_PROFILES.typical, 'plan-typical')
+  const fromModel = plans.filter((plan) => plan.source === 'llm')
+  t.ok(fromModel.length >= 9, `${fromModel.length} of ${plans.length} from Claude`)
+  for (const plan of fromModel) {
+    const sample = SAMPLE_OUTLINES.find((outline) => plan.plan.startsWith(`# ${outline.title}\n`))!
+    t.same(plan.sections.map((s: { title: string }) => s.title), sample.sections.map((s) => s.title), 'the complete list of sections')
+  }
+})
+
+t.test('at a fast speed every plan is Claude\'s own', async (t) => {
+  const plans = await planSample(t, SPEED_PROFILES.fast, 'plan-fast')
+  t.same(plans.map((plan) => plan.source), plans.map(() => 'llm'))
+})
+
 const failures: Array<[string, PlanBehavior]> = [
   ['slow (5 s)', { kind: 'outline', delayMs: 5000 }],
   ['never answers', { kind: 'hang' }],
   ['429', { kind: 'status', status: 429, errorType: 'rate_limit_error' }],
   ['500', { kind: 'status', status: 500 }],
   ['529 overloaded', { kind: 'status', status: 529 }],
-  ['malformed JSON', { kind: 'malformed' }],
+  ['malformed event stream', { kind: 'malformed' }],
+  ['malformed tool input', { kind: 'outline', input: '{"section_titles": ["요약", 배경' }],
   ['prose instead of a tool call', { kind: 'text-only' }],
-  ['schema-violating outline', { kind: 'outline', outline: { title: '', sections: [{ title: 'only one' }] } }]
+  ['too few sections', { kind: 'outline', input: { section_titles: ['only one'], descriptions: ['x'] } }],
+  ['stream dropped before the section titles end', { kind: 'outline', failAfterChars: 25, failWith: 'disconnect' }],
+  ['overloaded in mid-stream', { kind: 'outline', failAfterChars: 25, failWith: 'overloaded' }]
 ]
 
 t.test('every Claude failure falls back to the template outline within the budget', async (t) => {
-  const fake = await startFakeAnthropic(t)
+  const fake = await startFakeAnthropic(t, { speed: SPEED_PROFILES.typical })
   const app = await buildTestApp(t, { env: anthropicEnv(fake) })
-  for (const [name, behavior] of failures) {
+  for (const [index, [name, behavior]] of failures.entries()) {
     fake.planBehaviors.push(behavior)
     const before = fake.planRequests().length
-    const { res, elapsedMs } = await timedPlan(app, 'plan-fallback', { topic: '2026 디지털뱅킹 트렌드 분석' })
+    const { res, elapsedMs } = await timedPlan(app, `plan-fallback-${index}`, { topic: '2026 디지털뱅킹 트렌드 분석' })
     t.equal(res.statusCode, 200, name)
     t.ok(elapsedMs < PLAN_BUDGET_MS, `${name}: answered in ${Math.round(elapsedMs)} ms`)
     const data = res.json().data
     t.equal(data.source, 'template', name)
+    t.equal(data.refining, false, name)
     t.same(data.sections.map((s: { title: string }) => s.title),
       ['요약', '배경 및 목적', '현황 분석', '핵심 이슈와 과제', '전망과 기회', '결론 및 제언'], name)
     t.equal(fake.planRequests().length - before, 1, `${name}: no retries inside the budget`)
     const usage = await app.db.select().from(aiUsage).where(eq(aiUsage.topicId, data.topic_id))
     t.equal(usage.length, 0, `${name}: no usage recorded for a fallback`)
   }
+})
+
+t.test('a stream that breaks after the section titles keeps Claude\'s plan and the descriptions that arrived', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  const input = JSON.stringify({ section_titles: ['개요', '현황', '전망'], descriptions: ['개요 설명', '현황 설명', '전망 설명'] })
+  fake.planBehaviors.push({ kind: 'outline', input, failAfterChars: input.indexOf('현황 설명') + 8, failWith: 'disconnect' })
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const { res } = await timedPlan(app, 'plan-dropped', { topic: '끊긴 스트림' })
+  t.match(res.json().data, { source: 'llm', refining: true })
+  const { events } = await planStream(app, 'plan-dropped', res.json().data.topic_id)
+  t.same(events.at(-1).sections, [
+    { title: '개요', description: '개요 설명', order: 1 },
+    { title: '현황', description: '현황 설명', order: 2 },
+    { title: '전망', description: '', order: 3 }
+  ])
+  const usage = await app.db.select().from(aiUsage).where(eq(aiUsage.topicId, res.json().data.topic_id))
+  t.equal(usage.length, 0, 'no usage without the message\'s end')
+})
+
+t.test('the user\'s edits survive the descriptions Claude writes afterwards', async (t) => {
+  // Slow enough that the descriptions come well after the edit is saved.
+  const fake = await startFakeAnthropic(t, { speed: { firstTokenMs: 50, tokensPerSecond: 150, syllablesPerToken: 1 } })
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const { res } = await timedPlan(app, 'plan-editor', { topic: SAMPLE_OUTLINE.title })
+  const planned = res.json().data
+  t.match(planned, { source: 'llm', refining: true, plan_version: 1 })
+
+  const stream = planStream(app, 'plan-editor', planned.topic_id)
+  const edited = [
+    `# ${SAMPLE_OUTLINE.title} (수정)`,
+    '## 요약', '내가 쓴 요약입니다.', '- 내 핵심 포인트',
+    '## 시장과 경쟁', // renamed from 시장 분석
+    '## 배경 및 목적', // moved below
+    '## 새 섹션', '직접 추가한 섹션',
+    '## 결론 및 제언' // 기술 동향 deleted
+  ].join('\n\n') + '\n'
+  const saved = await app.inject({ method: 'PUT', url: `/api/topics/${planned.topic_id}/plan`, headers: bearer('plan-editor'), payload: { plan: edited } })
+  t.equal(saved.statusCode, 200)
+  t.match(saved.json().data, { topic_id: planned.topic_id, version: 2, plan: edited })
+
+  const { events } = await stream
+  t.match(events[0], { event: 'plan', refining: true })
+  t.ok(events.filter((e) => e.event === 'section').length >= 1, 'descriptions were pushed as they were written')
+  const final = events.at(-1)
+  t.match(final, { event: 'plan', refining: false, version: 3 })
+  const description = (title: string) => SAMPLE_OUTLINE.sections.find((s) => s.title === title)!.description
+  t.same(final.sections, [
+    { title: '요약', description: '내가 쓴 요약입니다.', order: 1 },
+    { title: '시장과 경쟁', description: '', order: 2 },
+    { title: '배경 및 목적', description: description('배경 및 목적'), order: 3 },
+    { title: '새 섹션', description: '직접 추가한 섹션', order: 4 },
+    { title: '결론 및 제언', description: description('결론 및 제언'), order: 5 }
+  ])
+  t.match(final.plan, `# ${SAMPLE_OUTLINE.title} (수정)\n\n## 요약\n\n내가 쓴 요약입니다.\n\n- 내 핵심 포인트\n\n## 시장과 경쟁\n\n## 배경 및 목적\n\n${description('배경 및 목적')}`)
+  const detail = await app.inject({ method: 'GET', url: `/api/topics/${planned.topic_id}`, headers: bearer('plan-editor') })
+  t.equal(detail.json().data.plan, final.plan, 'the saved draft')
+})
+
+t.test('saving a plan: a 400 without sections, a 404 for someone else\'s topic, a 409 while generating', async (t) => {
+  const app = await buildTestApp(t)
+  const { res } = await timedPlan(app, 'plan-saver', { topic: '저장 시험' })
+  const topicId = res.json().data.topic_id
+  const put = (user: string, payload: unknown) =>
+    app.inject({ method: 'PUT', url: `/api/topics/${topicId}/plan`, headers: bearer(user), payload: payload as object })
+  const noSections = await put('plan-saver', { plan: '# 제목만' })
+  t.equal(noSections.statusCode, 400)
+  t.match(noSections.json().error, { code: 'VALIDATION_ERROR', message: /섹션/ })
+  t.equal((await put('plan-saver', { plan: 7 })).statusCode, 400)
+  t.equal((await put('plan-other', { plan: '# x\n\n## y\n' })).statusCode, 404)
+  const stream = await app.inject({ method: 'GET', url: `/api/topics/${topicId}/plan/stream`, headers: bearer('plan-other') })
+  t.equal(stream.statusCode, 404)
+  await app.db.update(topics).set({ status: 'generating' }).where(eq(topics.id, topicId))
+  const busy = await put('plan-saver', { plan: '# x\n\n## y\n' })
+  t.equal(busy.statusCode, 409)
+  t.match(busy.json().error, { code: 'CONFLICT', message: /생성/ })
+  await app.db.update(topics).set({ status: 'planned' }).where(eq(topics.id, topicId))
+  const { events } = await planStream(app, 'plan-saver', topicId)
+  t.match(events, [{ event: 'plan', refining: false, version: 1 }], 'no model writing: one event, and the stream ends')
+})
+
+t.test('plans beyond what can be answered in time are turned away at once with 503 and Retry-After', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  fake.defaultPlan = { kind: 'hang' }
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_MAX_IN_FLIGHT: '2', PLAN_LLM_TIMEOUT_MS: '400' } })
+  const results = await Promise.all([1, 2, 3].map((i) => timedPlan(app, `plan-crowd-${i}`, { topic: `동시 요청 ${i}` })))
+  const shed = results.filter(({ res }) => res.statusCode === 503)
+  t.equal(shed.length, 1, 'one over the limit')
+  const [{ res, elapsedMs }] = shed as [typeof shed[number]]
+  t.ok(elapsedMs < 300, `turned away in ${Math.round(elapsedMs)} ms`)
+  t.equal(res.headers['retry-after'], '1')
+  t.match(res.json(), { success: false, error: { code: 'SERVICE_UNAVAILABLE', message: /잠시 후 다시 시도/ }, meta: { requestId: String } })
+  t.equal(results.filter(({ res }) => res.statusCode === 200).length, 2)
+  t.equal((await timedPlan(app, 'plan-crowd-1', { topic: '다음 요청' })).res.statusCode, 200, 'room again once they are answered')
 })
 
 t.test('without an API key the template planner answers', async (t) => {

@@ -4,6 +4,8 @@ import type { AddressInfo, Socket } from 'node:net'
 /**
  * A stand-in for the Anthropic Messages API on loopback: the real SDK talks to it over HTTP
  * through `baseURL`, so tests exercise the SDK, our request shapes and our error handling.
+ * With a speed model it also answers at the pace of the real thing: the first token after
+ * `firstTokenMs`, then `tokensPerSecond`, for streamed and unstreamed answers alike.
  */
 
 export interface RecordedRequest {
@@ -15,32 +17,191 @@ export interface RecordedRequest {
     max_tokens: number
     system?: Array<{ type: string, text: string, cache_control?: { type: string } }> | string
     messages: Array<{ role: string, content: string }>
-    tools?: Array<{ name: string, input_schema: unknown }>
+    tools?: Array<{ name: string, input_schema: unknown, strict?: boolean, eager_input_streaming?: boolean }>
     tool_choice?: { type: string, name?: string }
   }
 }
 
+export interface SpeedModel {
+  firstTokenMs: number
+  tokensPerSecond: number
+  /** Hangul syllables per output token; every other character counts a quarter token. */
+  syllablesPerToken: number
+}
+
+/**
+ * Published third-party measurements of Claude Haiku 4.5: 0.6–1.7 s to the first token, then
+ * about 97–125 tokens/s, with Korean at one to 2.5 syllables a token.
+ */
+export const SPEED_PROFILES = {
+  typical: { firstTokenMs: 900, tokensPerSecond: 110, syllablesPerToken: 1 },
+  fast: { firstTokenMs: 600, tokensPerSecond: 125, syllablesPerToken: 2.5 }
+} satisfies Record<string, SpeedModel>
+
+const HANGUL_SYLLABLE = /[\uAC00-\uD7A3]/g
+
+/** Output tokens the model spends on `text`: one per `syllablesPerToken` Hangul syllables, one per four other characters. */
+export function estimateTokens (text: string, syllablesPerToken: number): number {
+  const syllables = text.match(HANGUL_SYLLABLE)?.length ?? 0
+  const others = Array.from(text).length - syllables
+  return syllables / syllablesPerToken + others / 4
+}
+
+/** How a stream ends early: a lost connection, or an `overloaded_error` event as the API sends it. */
+export type MidStreamFailure = 'disconnect' | 'overloaded'
+
+export interface SampleOutline {
+  title: string
+  sections: Array<{ title: string, description: string }>
+}
+
 export type PlanBehavior =
-  | { kind: 'outline', outline?: unknown, delayMs?: number }
+  | {
+    kind: 'outline'
+    /** What the model means to say; written in the shape the request's tool asks for. */
+    outline?: SampleOutline
+    /** The tool input exactly as sent (an object, or raw JSON text that need not parse). */
+    input?: unknown
+    delayMs?: number
+    /** Ends the stream after this many characters of tool input. */
+    failAfterChars?: number
+    failWith?: MidStreamFailure
+  }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'malformed' }
   | { kind: 'text-only' }
   | { kind: 'hang' }
 
 export type ReportBehavior =
-  | { kind: 'report', markdown?: string, chunkDelayMs?: number, failAfterChunks?: number, failWith?: 'overloaded' | 'disconnect' }
+  | { kind: 'report', markdown?: string, chunkDelayMs?: number, failAfterChunks?: number, failWith?: MidStreamFailure }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'hang' }
 
-export const SAMPLE_OUTLINE = {
+export const SAMPLE_OUTLINE: SampleOutline = {
   title: '2026 디지털뱅킹 트렌드 분석',
   sections: [
-    { title: '요약', description: '핵심 결론과 시사점', key_points: ['디지털 전환 가속', '규제 변화'] },
-    { title: '배경 및 목적', description: '디지털뱅킹이 지금 중요한 이유', key_points: ['비대면 거래 확대'] },
-    { title: '시장 분석', description: '국내외 시장 현황과 경쟁 구도', key_points: ['인터넷전문은행 성장', '빅테크 진입'] },
-    { title: '기술 동향', description: 'AI, 클라우드, 오픈뱅킹', key_points: ['생성형 AI 상담'] },
-    { title: '결론 및 제언', description: '전략 방향과 실행 과제', key_points: ['우선순위별 과제'] }
+    { title: '요약', description: '핵심 결론과 시사점: 디지털 전환 가속과 규제 변화' },
+    { title: '배경 및 목적', description: '디지털뱅킹이 지금 중요한 이유와 비대면 거래 확대' },
+    { title: '시장 분석', description: '국내외 시장 현황과 경쟁 구도: 인터넷전문은행 성장과 빅테크 진입' },
+    { title: '기술 동향', description: 'AI, 클라우드, 오픈뱅킹과 생성형 AI 상담' },
+    { title: '결론 및 제언', description: '전략 방향과 우선순위별 실행 과제' }
   ]
+}
+
+/**
+ * Outlines as Claude writes them for the default business template: five to eight sections,
+ * titles of two to twelve syllables, one or two sentences each. `sampleOutline(n)` cycles
+ * through them, so a run of requests is the same sample every time.
+ */
+export const SAMPLE_OUTLINES: SampleOutline[] = [
+  SAMPLE_OUTLINE,
+  {
+    title: '국내 전기차 배터리 재활용 산업 현황과 과제',
+    sections: [
+      { title: '요약', description: '재활용 산업의 성장세와 정책 과제를 한눈에 정리한다.' },
+      { title: '배경 및 목적', description: '폐배터리 배출량 급증과 핵심 광물 확보 필요성을 설명한다.' },
+      { title: '시장 현황', description: '국내 재활용 기업의 처리 용량과 수거 체계를 분석한다.' },
+      { title: '기술 동향', description: '건식과 습식 공정, 직접 재활용 기술의 경제성을 비교한다.' },
+      { title: '규제와 정책', description: '배터리 여권과 재활용 의무 비율 등 국내외 제도를 검토한다.' },
+      { title: '결론 및 제언', description: '수거 인프라와 표준화를 중심으로 실행 과제를 제안한다.' }
+    ]
+  },
+  {
+    title: '생성형 AI 도입에 따른 콜센터 운영 혁신 방안',
+    sections: [
+      { title: '요약', description: '상담 자동화의 효과와 도입 우선순위를 요약한다.' },
+      { title: '현황 분석', description: '현재 콜센터의 상담량, 처리 시간, 인력 구조를 진단한다.' },
+      { title: '도입 사례', description: '국내외 금융사와 통신사의 AI 상담 도입 사례를 비교한다.' },
+      { title: '기대 효과', description: '비용 절감과 고객 만족도 개선 효과를 정량적으로 추정한다.' },
+      { title: '위험 요인', description: '오답, 개인정보 유출, 상담원 역할 변화에 따른 위험을 정리한다.' },
+      { title: '결론 및 제언', description: '단계별 도입 로드맵과 거버넌스 체계를 제안한다.' }
+    ]
+  },
+  {
+    title: '2026년 중소기업 수출 지원 정책 평가',
+    sections: [
+      { title: '요약', description: '주요 지원 사업의 성과와 개선 방향을 정리한다.' },
+      { title: '정책 개요', description: '수출 바우처, 무역 금융, 해외 전시회 지원 사업을 소개한다.' },
+      { title: '성과 분석', description: '지원 기업의 수출 실적 변화를 비교 분석한다.' },
+      { title: '한계와 과제', description: '중복 지원과 사후 관리 부족 문제를 짚는다.' },
+      { title: '결론 및 제언', description: '성과 기반 지원 체계로의 전환을 제안한다.' }
+    ]
+  },
+  {
+    title: '스마트 물류센터 자동화 투자 타당성 검토',
+    sections: [
+      { title: '요약', description: '투자 규모와 회수 기간, 권고안을 먼저 제시한다.' },
+      { title: '배경 및 목적', description: '물동량 증가와 인력난에 따른 자동화 필요성을 설명한다.' },
+      { title: '현행 운영 진단', description: '입고부터 출고까지 공정별 병목과 비용을 진단한다.' },
+      { title: '자동화 대안 비교', description: '로봇 피킹, 자동 분류기, 무인 운반차의 장단점을 비교한다.' },
+      { title: '투자 효과 분석', description: '인건비 절감과 처리량 증가를 반영한 투자 수익률을 산출한다.' },
+      { title: '리스크 관리', description: '시스템 장애와 도입 지연에 대비한 대응 방안을 정리한다.' },
+      { title: '결론 및 제언', description: '단계적 투자 일정과 우선 도입 영역을 제안한다.' }
+    ]
+  },
+  {
+    title: '청년 고용 동향과 일자리 정책 개선 방향',
+    sections: [
+      { title: '요약', description: '청년 고용 지표의 변화와 정책 시사점을 요약한다.' },
+      { title: '고용 동향', description: '취업률, 쉬었음 인구, 일자리 질의 변화를 분석한다.' },
+      { title: '정책 현황', description: '청년 일자리 지원 사업의 규모와 구조를 정리한다.' },
+      { title: '해외 사례', description: '독일과 덴마크의 직업 훈련과 고용 연계 제도를 살펴본다.' },
+      { title: '결론 및 제언', description: '수요 맞춤형 훈련과 지역 일자리 연계를 제안한다.' }
+    ]
+  },
+  {
+    title: '사내 클라우드 전환 1단계 결과 보고',
+    sections: [
+      { title: '개요', description: '1단계 전환 범위와 일정, 참여 조직을 정리한다.' },
+      { title: '추진 경과', description: '시스템별 이전 순서와 주요 의사결정을 기록한다.' },
+      { title: '성과', description: '운영 비용, 장애 건수, 배포 주기의 변화를 제시한다.' },
+      { title: '문제점', description: '데이터 이전 지연과 권한 관리 혼선의 원인을 분석한다.' },
+      { title: '2단계 계획', description: '남은 시스템의 이전 일정과 필요한 예산을 제시한다.' }
+    ]
+  },
+  {
+    title: '글로벌 반도체 공급망 재편이 국내 산업에 미치는 영향과 대응 전략',
+    sections: [
+      { title: '요약', description: '공급망 재편의 핵심 변화와 국내 산업의 대응 방향을 요약한다.' },
+      { title: '배경 및 목적', description: '미중 기술 경쟁과 각국 보조금 정책이 공급망을 바꾸는 배경을 설명한다.' },
+      { title: '주요국 정책 동향', description: '미국, 유럽, 일본, 대만의 반도체 지원 법과 투자 유치 전략을 비교한다.' },
+      { title: '국내 산업 영향 분석', description: '메모리와 파운드리, 소재와 장비 분야별 영향을 분석한다.' },
+      { title: '기업별 대응 현황', description: '주요 기업의 해외 공장 투자와 공급선 다변화 현황을 정리한다.' },
+      { title: '인력과 기술 확보 과제', description: '설계 인력 부족과 첨단 패키징 기술 격차를 진단한다.' },
+      { title: '정책 시나리오별 전망', description: '수출 통제 강화와 완화 시나리오에 따른 전망을 제시한다.' },
+      { title: '결론 및 정책 제언', description: '세제 지원, 인력 양성, 동맹국 협력 과제를 제안한다.' }
+    ]
+  },
+  {
+    title: '지역 관광 활성화를 위한 축제 운영 개선',
+    sections: [
+      { title: '요약', description: '축제 운영의 문제와 개선안을 짧게 정리한다.' },
+      { title: '현황', description: '최근 3년간 방문객 수와 지역 경제 효과를 분석한다.' },
+      { title: '방문객 조사 결과', description: '만족도와 재방문 의향, 불편 사항을 정리한다.' },
+      { title: '개선 방안', description: '교통, 숙박, 프로그램 구성의 개선안을 제시한다.' },
+      { title: '결론', description: '추진 일정과 필요 예산을 제안한다.' }
+    ]
+  },
+  {
+    title: 'ESG 공시 의무화 대비 준비 현황',
+    sections: [
+      { title: '요약', description: '공시 의무화 일정과 회사의 준비 수준을 요약한다.' },
+      { title: '제도 개요', description: '국내 ESG 공시 기준과 적용 대상, 시기를 설명한다.' },
+      { title: '준비 현황', description: '데이터 수집 체계와 담당 조직의 준비 상태를 점검한다.' },
+      { title: '격차 분석', description: '기준 대비 부족한 공시 항목과 보완 과제를 정리한다.' },
+      { title: '결론 및 제언', description: '우선 보완 항목과 일정을 제안한다.' }
+    ]
+  }
+]
+
+export const sampleOutline = (index: number): SampleOutline => SAMPLE_OUTLINES[index % SAMPLE_OUTLINES.length]!
+
+/** The input of our outline tool: the section titles first, then one description per section. */
+export function outlineToolInput (outline: SampleOutline): unknown {
+  return {
+    section_titles: outline.sections.map((section) => section.title),
+    descriptions: outline.sections.map((section) => section.description)
+  }
 }
 
 function planSectionsFrom (userContent: string): string[] {
@@ -65,21 +226,67 @@ function chunk (text: string, size: number): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** A few tokens per delta, as the API sends them. */
+const DELTA_CHARS = 6
+
+/**
+ * When each piece of an answer may leave: after the first-token delay, then as fast as the
+ * model writes. One clock per answer, so timer jitter does not add up over many pieces.
+ */
+class Pacer {
+  private readonly startedAt = performance.now()
+  private tokens = 0
+
+  constructor (private readonly speed: SpeedModel | undefined) {}
+
+  get outputTokens () { return Math.max(1, Math.round(this.tokens)) }
+
+  async firstToken () {
+    if (this.speed) await sleep(this.speed.firstTokenMs)
+  }
+
+  /** Waits until `text` has been written, counting from the start of the answer. */
+  async write (text: string) {
+    if (!this.speed) {
+      this.tokens += estimateTokens(text, 1)
+      return
+    }
+    this.tokens += estimateTokens(text, this.speed.syllablesPerToken)
+    const due = this.startedAt + this.speed.firstTokenMs + (this.tokens / this.speed.tokensPerSecond) * 1000
+    const wait = due - performance.now()
+    if (wait > 0) await sleep(wait)
+  }
+}
+
+export interface FakeAnthropicOptions {
+  speed?: SpeedModel
+}
+
 export class FakeAnthropic {
   readonly requests: RecordedRequest[] = []
   planBehaviors: PlanBehavior[] = []
   reportBehaviors: ReportBehavior[] = []
   defaultPlan: PlanBehavior = { kind: 'outline' }
   defaultReport: ReportBehavior = { kind: 'report' }
+  /** Unset: every answer at once. Set: the model's pace, for plans and reports alike. */
+  speed: SpeedModel | undefined
+  /** When set, plans without an outline of their own take the next of these in turn. */
+  outlineSample: ((index: number) => SampleOutline) | undefined
+  private planCount = 0
   private readonly server = http.createServer((req, res) => { this.handle(req, res).catch(() => res.destroy()) })
   private readonly sockets = new Set<Socket>()
+
+  constructor (options: FakeAnthropicOptions = {}) {
+    this.speed = options.speed
+  }
 
   get url () {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
   }
 
-  planRequests () { return this.requests.filter((r) => !r.body.stream) }
-  reportRequests () { return this.requests.filter((r) => r.body.stream) }
+  /** Planning calls carry the outline tool; report calls carry none. */
+  planRequests () { return this.requests.filter((r) => r.body.tools !== undefined) }
+  reportRequests () { return this.requests.filter((r) => r.body.tools === undefined) }
 
   async start () {
     this.server.on('connection', (socket) => {
@@ -103,8 +310,8 @@ export class FakeAnthropic {
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
       return this.error(res, 404, 'not_found_error')
     }
-    if (body.stream) return this.report(body, res, this.reportBehaviors.shift() ?? this.defaultReport)
-    return this.plan(body, res, this.planBehaviors.shift() ?? this.defaultPlan)
+    if (body.tools === undefined) return this.report(body, res, this.reportBehaviors.shift() ?? this.defaultReport)
+    return this.plan(body, res, this.planBehaviors.shift() ?? this.defaultPlan, this.planCount++)
   }
 
   private error (res: http.ServerResponse, status: number, type = status === 529 ? 'overloaded_error' : 'api_error') {
@@ -112,25 +319,87 @@ export class FakeAnthropic {
     res.end(JSON.stringify({ type: 'error', error: { type, message: `fake ${type}` } }))
   }
 
-  private async plan (body: RecordedRequest['body'], res: http.ServerResponse, behavior: PlanBehavior) {
+  private toolInputText (behavior: Extract<PlanBehavior, { kind: 'outline' }>, index: number): string {
+    if (typeof behavior.input === 'string') return behavior.input
+    if (behavior.input !== undefined) return JSON.stringify(behavior.input)
+    const outline = behavior.outline ?? this.outlineSample?.(index) ?? SAMPLE_OUTLINE
+    return JSON.stringify(outlineToolInput(outline))
+  }
+
+  private async plan (body: RecordedRequest['body'], res: http.ServerResponse, behavior: PlanBehavior, index: number) {
     switch (behavior.kind) {
       case 'hang': return
       case 'status': return this.error(res, behavior.status, behavior.errorType)
       case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/json' })
-        return res.end('{"id": "msg_1", "content": [')
+        res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' })
+        return res.end(body.stream ? 'event: message_start\ndata: {"type": "message_start", "message": {\n\n' : '{"id": "msg_1", "content": [')
       case 'text-only':
-        return this.json(res, this.message(body.model, [{ type: 'text', text: '계획은 다음과 같습니다: 개요, 분석, 결론' }], 'end_turn'))
-      case 'outline':
+        return this.answer(body, res, { type: 'text', text: '계획은 다음과 같습니다: 개요, 분석, 결론' }, 'end_turn')
+      case 'outline': {
         if (behavior.delayMs) await sleep(behavior.delayMs)
         if (res.destroyed) return
-        return this.json(res, this.message(body.model, [{
-          type: 'tool_use', id: 'toolu_fake', name: body.tool_choice?.name ?? 'tool', input: behavior.outline ?? SAMPLE_OUTLINE
-        }], 'tool_use'))
+        const inputText = this.toolInputText(behavior, index)
+        const block = { type: 'tool_use' as const, id: 'toolu_fake', name: body.tool_choice?.name ?? 'tool', input: inputText }
+        return this.answer(body, res, block, 'tool_use', behavior.failAfterChars === undefined ? undefined : { afterChars: behavior.failAfterChars, with: behavior.failWith ?? 'disconnect' })
+      }
     }
   }
 
-  private message (model: string, content: unknown[], stopReason: string) {
+  /**
+   * One content block, streamed or not, at the speed model's pace. A tool block's `input` is its
+   * JSON text here, so it can be streamed as `input_json_delta` pieces exactly as written.
+   */
+  private async answer (
+    body: RecordedRequest['body'],
+    res: http.ServerResponse,
+    block: { type: 'text', text: string } | { type: 'tool_use', id: string, name: string, input: string },
+    stopReason: string,
+    failure?: { afterChars: number, with: MidStreamFailure }
+  ) {
+    const pacer = new Pacer(this.speed)
+    const text = block.type === 'text' ? block.text : block.input
+    if (!body.stream) {
+      await pacer.firstToken()
+      await pacer.write(text)
+      if (res.destroyed) return
+      const content = block.type === 'text' ? block : { ...block, input: JSON.parse(block.input) }
+      return this.json(res, this.message(body.model, [content], stopReason, pacer.outputTokens))
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    await pacer.firstToken()
+    if (res.destroyed) return
+    send('message_start', { type: 'message_start', message: { ...this.message(body.model, [], '', 1), stop_reason: null } })
+    send('content_block_start', {
+      type: 'content_block_start', index: 0, content_block: block.type === 'text' ? { type: 'text', text: '' } : { ...block, input: {} }
+    })
+    let sent = 0
+    for (const piece of chunk(text, DELTA_CHARS)) {
+      if (failure && sent + piece.length > failure.afterChars) return this.failStream(res, send, failure.with)
+      await pacer.write(piece)
+      if (res.destroyed) return
+      sent += piece.length
+      send('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: block.type === 'text' ? { type: 'text_delta', text: piece } : { type: 'input_json_delta', partial_json: piece }
+      })
+    }
+    send('content_block_stop', { type: 'content_block_stop', index: 0 })
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: pacer.outputTokens } })
+    send('message_stop', { type: 'message_stop' })
+    res.end()
+  }
+
+  private async failStream (res: http.ServerResponse, send: (event: string, data: unknown) => void, failure: MidStreamFailure) {
+    // Let the client read what was sent: a reset right behind the data can discard it unread.
+    await sleep(50)
+    if (failure === 'disconnect') return res.destroy()
+    send('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })
+    res.end()
+  }
+
+  private message (model: string, content: unknown[], stopReason: string, outputTokens: number) {
     return {
       id: 'msg_fake',
       type: 'message',
@@ -139,7 +408,7 @@ export class FakeAnthropic {
       content,
       stop_reason: stopReason,
       stop_sequence: null,
-      usage: { input_tokens: 321, output_tokens: 123, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
+      usage: { input_tokens: 321, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
     }
   }
 
@@ -152,32 +421,33 @@ export class FakeAnthropic {
     if (behavior.kind === 'hang') return
     if (behavior.kind === 'status') return this.error(res, behavior.status, behavior.errorType)
     const markdown = behavior.markdown ?? reportFor(body.messages.at(-1)?.content ?? '')
+    if (!body.stream) return this.answer(body, res, { type: 'text', text: markdown }, 'end_turn')
+    const pacer = new Pacer(this.speed)
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-    send('message_start', { type: 'message_start', message: { ...this.message(body.model, [], ''), stop_reason: null, usage: { input_tokens: 500, output_tokens: 1 } } })
+    await pacer.firstToken()
+    if (res.destroyed) return
+    send('message_start', { type: 'message_start', message: { ...this.message(body.model, [], '', 1), stop_reason: null, usage: { input_tokens: 500, output_tokens: 1 } } })
     send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })
     const pieces = chunk(markdown, 40)
     for (const [index, piece] of pieces.entries()) {
       if (behavior.failAfterChunks !== undefined && index === behavior.failAfterChunks) {
-        // Let the client read what was sent: a reset right behind the data can discard it unread.
-        await sleep(50)
-        if (behavior.failWith === 'disconnect') return res.destroy()
-        send('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })
-        return res.end()
+        return this.failStream(res, send, behavior.failWith ?? 'overloaded')
       }
       if (behavior.chunkDelayMs) await sleep(behavior.chunkDelayMs)
+      await pacer.write(piece)
       if (res.destroyed) return
       send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })
     }
     send('content_block_stop', { type: 'content_block_stop', index: 0 })
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2000 } })
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: this.speed ? pacer.outputTokens : 2000 } })
     send('message_stop', { type: 'message_stop' })
     res.end()
   }
 }
 
-export async function startFakeAnthropic (t: { teardown: (fn: () => unknown) => void }) {
-  const fake = await new FakeAnthropic().start()
+export async function startFakeAnthropic (t: { teardown: (fn: () => unknown) => void }, options: FakeAnthropicOptions = {}) {
+  const fake = await new FakeAnthropic(options).start()
   t.teardown(() => fake.close())
   return fake
 }

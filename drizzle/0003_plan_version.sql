@@ -1,0 +1,1 @@
+ALTER TABLE "topics" ADD COLUMN "plan_version" integer DEFAULT 1 NOT NULL;

@@ -1,0 +1,95 @@
+import { EventEmitter, on } from 'node:events'
+import type { FastifyBaseLogger } from 'fastify'
+import { recordAiUsage } from '../ai-usage.js'
+import type { Database } from '../db/client.js'
+import { mergeModelDescriptions, type PlanDraft } from './plan-draft.js'
+import type { PlanRefinement } from './plan-refinement.js'
+
+/** A description the model has just written for one section (not yet saved). */
+export interface SectionEvent {
+  event: 'section'
+  topic_id: number
+  index: number
+  title: string
+  description: string
+}
+
+/** The saved draft; `refining: false` is the last event of a stream. */
+export interface DraftEvent extends PlanDraft {
+  event: 'plan'
+  refining: boolean
+}
+
+export type PlanStreamEvent = SectionEvent | DraftEvent
+
+interface Running {
+  refinement: PlanRefinement
+  events: EventEmitter
+  saved: Promise<void>
+}
+
+/**
+ * The plans whose descriptions the model is still writing in this process: passes each one on
+ * to the topic's plan streams as it arrives, and saves them all into the draft when the model
+ * is done (one write, merged around the user's edits).
+ */
+export class PlanDrafts {
+  private readonly running = new Map<number, Running>()
+
+  constructor (private readonly db: Database) {}
+
+  isRefining (topicId: number) {
+    return this.running.has(topicId)
+  }
+
+  track (topicId: number, refinement: PlanRefinement, log: FastifyBaseLogger) {
+    const events = new EventEmitter()
+    events.setMaxListeners(0)
+    const unsubscribe = refinement.subscribe((item) => events.emit('event', { event: 'section', topic_id: topicId, ...item } satisfies SectionEvent))
+    const saved = refinement.finished.then(async (outcome) => {
+      unsubscribe()
+      let draft: PlanDraft | undefined
+      try {
+        draft = await mergeModelDescriptions(this.db, topicId, refinement.descriptions)
+        if (outcome.usage) await recordAiUsage(this.db, topicId, 'plan', outcome.usage)
+      } catch (error) {
+        log.error({ err: error, topicId }, 'saving the model\'s plan descriptions failed')
+      }
+      if (!outcome.complete) log.warn({ err: outcome.error, topicId, received: refinement.descriptions.length }, 'the model stopped before every section had its description')
+      this.running.delete(topicId)
+      if (draft) events.emit('event', { event: 'plan', refining: false, ...draft } satisfies DraftEvent)
+      events.emit('end')
+    })
+    this.running.set(topicId, { refinement, events, saved })
+  }
+
+  /**
+   * Every description the model has written for the topic so far, then each one as it comes,
+   * then the saved draft; undefined when no model is writing for that topic here. Listening
+   * starts before this returns, so nothing falls between the replay and the live events.
+   */
+  follow (topicId: number, signal: AbortSignal): AsyncIterable<PlanStreamEvent> | undefined {
+    const running = this.running.get(topicId)
+    if (!running) return undefined
+    const live = on(running.events, 'event', { signal, close: ['end'] })
+    const replay = running.refinement.descriptions.map((item): SectionEvent => ({ event: 'section', topic_id: topicId, ...item }))
+    return (async function * () {
+      const seen = new Set<number>()
+      for (const item of replay) {
+        seen.add(item.index)
+        yield item
+      }
+      for await (const [item] of live as AsyncIterable<[PlanStreamEvent]>) {
+        if (item.event === 'section' && seen.has(item.index)) continue
+        yield item
+      }
+    })()
+  }
+
+  /** Stops every model still writing, and waits until what each wrote is saved. */
+  async close () {
+    const pending = [...this.running.values()]
+    for (const { refinement } of pending) refinement.abort()
+    await Promise.all(pending.map(({ saved }) => saved))
+  }
+}
