@@ -1,36 +1,86 @@
-import { FakeAnthropic } from '../test/support/fake-anthropic.js'
-import { authHeader, ms, startBenchServer, summarize, timed } from './support.js'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { authHeader, ms, startBenchServer, summarize } from './support.js'
 
 /**
- * /plan latency over real HTTP: the server alone (template planner), and with the fake Claude
- * answering at once and after 1 s, so the server's own overhead can be read off the difference.
+ * /plan against Claude at its published speed (the fake Messages API in its own process, at the
+ * typical and fast profiles): latency and the share of plans that are Claude's own outline, for
+ * one user at a time and for 50 users at once (closed loop: each sends its next plan when the
+ * last is answered), on PGlite and — with BENCH_DATABASE_URL — on Postgres.
  */
-const REQUESTS = Number(process.env.BENCH_PLAN_REQUESTS ?? 100)
+const SEQUENTIAL = Number(process.env.BENCH_PLAN_REQUESTS ?? 30)
+const USERS = Number(process.env.BENCH_PLAN_USERS ?? 50)
+const SECONDS = Number(process.env.BENCH_PLAN_SECONDS ?? 20)
+const here = path.dirname(fileURLToPath(import.meta.url))
 
-async function measure (label: string, env: Record<string, string>, requests: number) {
-  const server = await startBenchServer(env)
-  const headers = { ...authHeader('bench-plan'), 'content-type': 'application/json' }
-  const samples: number[] = []
-  let sources = new Set<string>()
-  for (let i = 0; i < requests; i++) {
-    const [res, elapsed] = await timed(() => fetch(`${server.url}/api/topics/plan`, {
-      method: 'POST', headers, body: JSON.stringify({ topic: `2026 디지털뱅킹 트렌드 분석 ${i}` })
-    }).then(async (r) => ({ status: r.status, body: await r.json() as { data: { source: string } } })))
-    if (res.status !== 200) throw new Error(`plan answered ${res.status}`)
-    sources = sources.add(res.body.data.source)
-    if (i >= 5) samples.push(elapsed)
-  }
-  await server.close()
-  const stats = summarize(samples)
-  console.log(`| ${label} | ${server.driver} | ${[...sources].join(',')} | ${stats.n} | ${ms(stats.p50)} | ${ms(stats.p99)} | ${ms(stats.max)} |`)
+async function startFake (profile: string, behavior?: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fake-claude.ts'), profile, ...(behavior ? [behavior] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const [line] = await once(child.stdout, 'data') as [Buffer]
+  return { url: line.toString().trim(), stop: () => { child.kill('SIGTERM') } }
 }
 
-const fake = await new FakeAnthropic().start()
-console.log('| /plan | database | source | n | p50 | p99 | max |\n|---|---|---|---|---|---|---|')
-await measure('template planner (no Claude)', {}, REQUESTS)
-await measure('fake Claude, immediate', { ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, REQUESTS)
-fake.defaultPlan = { kind: 'outline', delayMs: 1000 }
-await measure('fake Claude, 1 s', { ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, Math.min(REQUESTS, 20))
-fake.defaultPlan = { kind: 'hang' }
-await measure('fake Claude, never answers', { ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, Math.min(REQUESTS, 10))
-await fake.close()
+interface Outcome { status: number, source?: string, elapsed: number }
+
+async function plan (url: string, user: string, i: number): Promise<Outcome> {
+  const startedAt = performance.now()
+  const res = await fetch(`${url}/api/topics/plan`, {
+    method: 'POST',
+    headers: { ...authHeader(user), 'content-type': 'application/json' },
+    body: JSON.stringify({ topic: `2026 디지털뱅킹 트렌드 분석 ${i}` })
+  })
+  const body = await res.json() as { data?: { source: string } }
+  return { status: res.status, source: body.data?.source, elapsed: performance.now() - startedAt }
+}
+
+function report (label: string, driver: string, outcomes: Outcome[]) {
+  const answered = outcomes.filter((o) => o.status === 200)
+  const stats = summarize(outcomes.map((o) => o.elapsed))
+  const llm = answered.filter((o) => o.source === 'llm').length
+  const shed = outcomes.filter((o) => o.status === 503).length
+  const other = outcomes.length - answered.length - shed
+  const late = outcomes.filter((o) => o.elapsed > 2000).length
+  const pct = (part: number) => `${((100 * part) / Math.max(1, outcomes.length)).toFixed(1)} %`
+  console.log(`| ${label} | ${driver} | ${stats.n} | ${ms(stats.p50)} | ${ms(stats.p99)} | ${ms(stats.max)} | ${pct(llm)} | ${pct(shed)} | ${late} |` +
+    (other ? ` (${other} other errors)` : ''))
+}
+
+async function sequential (label: string, profile: string, behavior?: string, requests = SEQUENTIAL) {
+  const fake = await startFake(profile, behavior)
+  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url })
+  const outcomes: Outcome[] = []
+  await plan(server.url, 'bench-warmup', -1)
+  for (let i = 0; i < requests; i++) outcomes.push(await plan(server.url, 'bench-plan', i))
+  await server.close()
+  fake.stop()
+  report(label, server.driver, outcomes)
+}
+
+async function concurrent (label: string, profile: string) {
+  const fake = await startFake(profile)
+  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url })
+  await plan(server.url, 'bench-warmup', -1)
+  const outcomes: Outcome[] = []
+  const until = performance.now() + SECONDS * 1000
+  await Promise.all(Array.from({ length: USERS }, async (_, user) => {
+    for (let i = 0; performance.now() < until; i++) {
+      const outcome = await plan(server.url, `bench-user-${user}`, i)
+      outcomes.push(outcome)
+      // A user turned away waits as Retry-After asks, as a client should.
+      if (outcome.status === 503) await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }))
+  await server.close()
+  fake.stop()
+  report(label, server.driver, outcomes)
+}
+
+console.log('| /plan | database | n | p50 | p99 | max | Claude\'s outline | shed (503) | over 2 s |\n|---|---|---|---|---|---|---|---|---|')
+await sequential('one user, typical speed', 'typical')
+await sequential('one user, fast speed', 'fast')
+await sequential('one user, Claude never answers', 'typical', 'hang', 10)
+await concurrent(`${USERS} users, typical speed, ${SECONDS} s`, 'typical')
+await concurrent(`${USERS} users, fast speed, ${SECONDS} s`, 'fast')

@@ -5,6 +5,7 @@ import { formatEta } from './format.js'
 import { historyItem } from './history.js'
 import { renderMarkdown } from './markdown.js'
 import { outlineFromPlan, outlineToPlan, PlanEditor } from './plan-editor.js'
+import { followPlanRefinement } from './plan-refinement.js'
 import { watchGeneration } from './progress.js'
 import { forgetToken, storedToken, storeToken, takeTokenFromAddress } from './session.js'
 
@@ -32,6 +33,7 @@ const state = {
 }
 
 function leaveView () {
+  stopRefinement()
   state.stopWatching?.()
   state.stopWatching = null
   state.view++
@@ -147,6 +149,7 @@ byId('plan-form').addEventListener('submit', async (event) => {
     const data = await api('/api/topics/plan', { method: 'POST', body: { topic, template_id: templateId } })
     leaveView()
     showPlan({ topicId: data.topic_id, topic, templateId, markdown: data.plan, sections: data.sections, source: data.source })
+    if (data.refining) followRefinement(data.topic_id)
     for (const id of ['progress', 'result']) show(byId(id), false)
     focusSoon(byId('plan-heading'))
     loadHistory(true)
@@ -157,7 +160,20 @@ byId('plan-form').addEventListener('submit', async (event) => {
   }
 })
 
+let stopRefinement = () => {}
+
+/** The descriptions Claude writes after the plan has arrived fill the sections the user has not touched. */
+function followRefinement (topicId) {
+  const announcer = byId('plan-announcer')
+  announcer.textContent = 'Claude가 섹션 설명을 작성하고 있습니다.'
+  stopRefinement = followPlanRefinement(topicId, storedToken(), {
+    onSection: (title, description) => editor.fillEmptySection(title, description),
+    onEnd: (complete) => { if (complete) announcer.textContent = '섹션 설명을 모두 받았습니다.' }
+  })
+}
+
 function showPlan ({ topicId, topic, templateId, markdown, sections, source }) {
+  stopRefinement()
   state.current = { topicId, topic, templateId }
   editor.load(outlineFromPlan(markdown, sections))
   editor.setDisabled(false)

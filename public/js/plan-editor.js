@@ -72,6 +72,19 @@ export class PlanEditor {
     }
   }
 
+  /**
+   * Puts text Claude wrote after the plan arrived into the section it was written for, if the
+   * user has neither renamed that section nor written in it; answers whether it did.
+   */
+  fillEmptySection (title, body) {
+    const section = this.#sections.find((candidate) => oneLine(candidate.title) === title && !candidate.body.trim())
+    if (!section) return false
+    section.body = body
+    const field = this.#field(section.key, 'body')
+    if (field) field.value = body
+    return true
+  }
+
   setDisabled (disabled) {
     this.#disabled = disabled
     this.#title.disabled = disabled

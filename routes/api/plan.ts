@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { AppError } from '../../src/errors.js'
+import { MAX_QUEUE_WAIT_MS, MIN_MODEL_MS, PLAN_BUDGET_MS, SaveLatency } from '../../src/planning/plan-budget.js'
 import { outlineSoFar, planResult, sequentialPlanning } from '../../src/planning/sequential-planning.js'
 import { resolveTemplate } from '../../src/templates/repository.js'
 import { createTopic } from '../../src/topics/repository.js'
@@ -32,15 +34,16 @@ const PlanResponse = Type.Object({
   })
 })
 
-/**
- * Below this much time left there is no point asking the model: the template answers at once
- * instead of a late, or aborted, model call.
- */
-const MIN_MODEL_MS = 300
 const RETRY_AFTER_SECONDS = 1
 
 const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   let inFlight = 0
+  const saveLatency = new SaveLatency()
+  /** A plan answered after 2 s is a failure the user waited for; one turned away at once can be retried. */
+  const overloaded = (reply: FastifyReply) => {
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+    return new AppError('SERVICE_UNAVAILABLE', '지금은 계획 요청이 많아 제시간에 답할 수 없습니다. 잠시 후 다시 시도해 주세요.')
+  }
   app.post('/topics/plan', {
     config: {
       rateLimit: {
@@ -61,17 +64,16 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    // A plan answered after 2 s is a failure the user waited for; one turned away at once can be retried.
-    if (inFlight >= app.config.planMaxInFlight) {
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
-      throw new AppError('SERVICE_UNAVAILABLE', '지금은 계획 요청이 많아 제시간에 답할 수 없습니다. 잠시 후 다시 시도해 주세요.')
-    }
+    if (inFlight >= app.config.planMaxInFlight || reply.elapsedTime > MAX_QUEUE_WAIT_MS) throw overloaded(reply)
     inFlight++
     try {
       const topic = request.body.topic.trim()
       const template = await resolveTemplate(app.db, request.userId, request.body.template_id)
-      // The deadline counts from the request's arrival, so waits for the database come out of it.
-      const remainingMs = app.config.anthropic.planTimeoutMs - reply.elapsedTime
+      // The deadlines count from the request's arrival, so waits for the database come out of them,
+      // and keep back the time the save after the model is taking lately.
+      const saveBy = PLAN_BUDGET_MS - saveLatency.reserveMs
+      if (reply.elapsedTime > saveBy) throw overloaded(reply)
+      const remainingMs = Math.min(app.config.anthropic.planTimeoutMs, saveBy) - reply.elapsedTime
       let planned = await sequentialPlanning({ topic, guide: template.promptSystem }, {
         llm: app.llm,
         timeoutMs: remainingMs >= MIN_MODEL_MS ? remainingMs : 0,
@@ -81,6 +83,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { refinement } = planned
       // Descriptions the model finished meanwhile are saved with the topic rather than after it.
       if (refinement) planned = planResult(outlineSoFar(refinement.skeleton, refinement), 'llm', refinement)
+      const savingAt = performance.now()
       const row = await createTopic(app.db, {
         userId: request.userId,
         topic,
@@ -88,6 +91,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
         plan: planned.plan,
         planSections: planned.sections
       })
+      saveLatency.observe(performance.now() - savingAt)
       if (refinement) app.planDrafts.track(row.id, refinement, request.log.child({ topicId: row.id }))
       app.metrics.planAnswered(planned.source)
       request.log.info({ topicId: row.id, source: planned.source, elapsedMs: Math.round(reply.elapsedTime) }, 'plan ready')

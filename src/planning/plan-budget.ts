@@ -1,0 +1,29 @@
+/** The seed's promise: every `/plan` answers within two seconds of arriving. */
+export const PLAN_BUDGET_MS = 2000
+
+/**
+ * A request that waited this long before its handler ran arrived at an overloaded process:
+ * whatever it does next, it is likely to be late, so it is turned away at once.
+ */
+export const MAX_QUEUE_WAIT_MS = 400
+
+/** Below this much time left there is no point asking the model; the template answers at once. */
+export const MIN_MODEL_MS = 300
+
+/**
+ * How long saving a plan takes lately (a moving average of the topic insert), so the model's
+ * deadline leaves time for the save that follows it: on a busy database the model gets less,
+ * and the answer still comes in time.
+ */
+export class SaveLatency {
+  private averageMs = 25
+
+  observe (ms: number) {
+    this.averageMs = 0.8 * this.averageMs + 0.2 * ms
+  }
+
+  /** Time kept back for the save: twice the average, within bounds. */
+  get reserveMs () {
+    return Math.min(800, Math.max(100, 2 * this.averageMs))
+  }
+}
