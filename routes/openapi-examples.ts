@@ -46,7 +46,9 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
               { title: '시장 분석', description: '시장 현황 분석', order: 2 }
             ],
             estimated_sections_count: 2,
-            source: 'llm'
+            source: 'llm',
+            plan_version: 1,
+            refining: true
           }
         }
       }
@@ -63,6 +65,12 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
         value: error('RATE_LIMITED', '요청이 너무 많습니다. 정해진 시간 동안 10번까지 요청할 수 있으니 42초 뒤에 다시 시도해 주세요.', {
           hint: 'Wait for the number of seconds in the Retry-After header'
         })
+      }
+    },
+    503: {
+      overloaded: {
+        summary: 'Too many plans in progress to answer this one within 2 s',
+        value: error('SERVICE_UNAVAILABLE', '지금은 계획 요청이 많아 제시간에 답할 수 없습니다. 잠시 후 다시 시도해 주세요.')
       }
     }
   },

@@ -136,7 +136,7 @@ t.test('the seed examples are in the document and each is valid against its sche
     check(`${key} request`, media.schema, media.example)
     requests++
   }
-  t.equal(requests, 3, 'plan, generate and template creation')
+  t.equal(requests, 4, 'plan, saving an edited plan, generate and template creation')
   t.same(document.paths['/api/topics/plan']!.post!.requestBody!.content['application/json']!.example,
     { topic: '2026 디지털뱅킹 트렌드 분석', template_id: 1 })
 })
