@@ -8,7 +8,8 @@ import { authHeader, ms, startBenchServer, summarize } from './support.js'
  * /plan against Claude at its published speed (the fake Messages API in its own process, at the
  * typical and fast profiles): latency and the share of plans that are Claude's own outline, for
  * one user at a time and for 50 users at once (closed loop: each sends its next plan when the
- * last is answered), on PGlite and — with BENCH_DATABASE_URL — on Postgres.
+ * last is answered), on PGlite and — with BENCH_DATABASE_URL — on Postgres. The single-user rows
+ * always use PGlite.
  */
 const SEQUENTIAL = Number(process.env.BENCH_PLAN_REQUESTS ?? 30)
 const USERS = Number(process.env.BENCH_PLAN_USERS ?? 50)
@@ -50,7 +51,7 @@ function report (label: string, driver: string, outcomes: Outcome[]) {
 
 async function sequential (label: string, profile: string, behavior?: string, requests = SEQUENTIAL) {
   const fake = await startFake(profile, behavior)
-  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url })
+  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, '')
   const outcomes: Outcome[] = []
   await plan(server.url, 'bench-warmup', -1)
   for (let i = 0; i < requests; i++) outcomes.push(await plan(server.url, 'bench-plan', i))
@@ -59,9 +60,9 @@ async function sequential (label: string, profile: string, behavior?: string, re
   report(label, server.driver, outcomes)
 }
 
-async function concurrent (label: string, profile: string) {
+async function concurrent (label: string, profile: string, databaseUrl: string) {
   const fake = await startFake(profile)
-  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url })
+  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, databaseUrl)
   await plan(server.url, 'bench-warmup', -1)
   const outcomes: Outcome[] = []
   const until = performance.now() + SECONDS * 1000
@@ -82,5 +83,8 @@ console.log('| /plan | database | n | p50 | p99 | max | Claude\'s outline | shed
 await sequential('one user, typical speed', 'typical')
 await sequential('one user, fast speed', 'fast')
 await sequential('one user, Claude never answers', 'typical', 'hang', 10)
-await concurrent(`${USERS} users, typical speed, ${SECONDS} s`, 'typical')
-await concurrent(`${USERS} users, fast speed, ${SECONDS} s`, 'fast')
+// The 50-user runs on PGlite, then on Postgres when BENCH_DATABASE_URL names one.
+for (const databaseUrl of ['', process.env.BENCH_DATABASE_URL ?? ''].filter((url, i) => i === 0 || url)) {
+  await concurrent(`${USERS} users, typical speed, ${SECONDS} s`, 'typical', databaseUrl)
+  await concurrent(`${USERS} users, fast speed, ${SECONDS} s`, 'fast', databaseUrl)
+}

@@ -17,9 +17,12 @@ const UNCAPPED = {
   STREAMS_PER_TOPIC: '1000000'
 }
 
-/** A listening server as in production (real HTTP, PGlite unless BENCH_DATABASE_URL names Postgres). */
-export async function startBenchServer (env: Record<string, string> = {}) {
-  const database = await openDatabase({ url: process.env.BENCH_DATABASE_URL || undefined })
+/**
+ * A listening server as in production (real HTTP, PGlite unless BENCH_DATABASE_URL names Postgres;
+ * a `databaseUrl` of '' asks for PGlite whatever the environment says).
+ */
+export async function startBenchServer (env: Record<string, string> = {}, databaseUrl = process.env.BENCH_DATABASE_URL) {
+  const database = await openDatabase({ url: databaseUrl || undefined })
   const app = await buildApp({
     config: loadConfig({ JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'silent', ...UNCAPPED, ...env }),
     database

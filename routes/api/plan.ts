@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { AppError } from '../../src/errors.js'
-import { MAX_QUEUE_WAIT_MS, MIN_MODEL_MS, PLAN_BUDGET_MS, SaveLatency } from '../../src/planning/plan-budget.js'
+import { AdaptiveLimit, MAX_QUEUE_WAIT_MS, MIN_MODEL_MS, PLAN_BUDGET_MS, SaveLatency } from '../../src/planning/plan-budget.js'
 import { outlineSoFar, planResult, sequentialPlanning } from '../../src/planning/sequential-planning.js'
 import { resolveTemplate } from '../../src/templates/repository.js'
 import { createTopic } from '../../src/topics/repository.js'
@@ -37,7 +37,7 @@ const PlanResponse = Type.Object({
 const RETRY_AFTER_SECONDS = 1
 
 const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  let inFlight = 0
+  const admission = new AdaptiveLimit(app.config.planMaxInFlight)
   const saveLatency = new SaveLatency()
   /** A plan answered after 2 s is a failure the user waited for; one turned away at once can be retried. */
   const overloaded = (reply: FastifyReply) => {
@@ -64,8 +64,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    if (inFlight >= app.config.planMaxInFlight || reply.elapsedTime > MAX_QUEUE_WAIT_MS) throw overloaded(reply)
-    inFlight++
+    if (reply.elapsedTime > MAX_QUEUE_WAIT_MS || !admission.tryAcquire()) throw overloaded(reply)
     try {
       const topic = request.body.topic.trim()
       const template = await resolveTemplate(app.db, request.userId, request.body.template_id)
@@ -105,7 +104,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
         refining: refinement !== undefined
       })
     } finally {
-      inFlight--
+      admission.release(reply.elapsedTime)
     }
   })
 }

@@ -27,3 +27,34 @@ export class SaveLatency {
     return Math.min(800, Math.max(100, 2 * this.averageMs))
   }
 }
+
+/** An answer slower than this, though still in time, says the process is taking on too much. */
+const NEARLY_LATE_MS = 1900
+
+/**
+ * How many plans may be answered at once, learnt from how late they answer (additive increase,
+ * multiplicative decrease): a machine that slows down — a busy database, cores shared with other
+ * work — admits fewer, which answer in time, and the rest are turned away at once. Never more
+ * than the configured maximum, never fewer than a handful.
+ */
+export class AdaptiveLimit {
+  private limit: number
+  private inFlight = 0
+
+  constructor (private readonly max: number, private readonly min = Math.min(4, max)) {
+    this.limit = max
+  }
+
+  tryAcquire (): boolean {
+    if (this.inFlight >= Math.floor(this.limit)) return false
+    this.inFlight++
+    return true
+  }
+
+  release (elapsedMs: number) {
+    this.inFlight--
+    this.limit = elapsedMs > NEARLY_LATE_MS
+      ? Math.max(this.min, this.limit * 0.9)
+      : Math.min(this.max, this.limit + 1 / this.limit)
+  }
+}
