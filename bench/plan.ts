@@ -2,26 +2,40 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { authHeader, ms, startBenchServer, summarize } from './support.js'
+import { authHeader, ms, summarize } from './support.js'
 
 /**
  * /plan against Claude at its published speed (the fake Messages API in its own process, at the
  * typical and fast profiles): latency and the share of plans that are Claude's own outline, for
  * one user at a time and for 50 users at once (closed loop: each sends its next plan when the
  * last is answered), on PGlite and — with BENCH_DATABASE_URL — on Postgres. The single-user rows
- * always use PGlite.
+ * always use PGlite. Clients, service and fake Claude are three processes.
  */
 const SEQUENTIAL = Number(process.env.BENCH_PLAN_REQUESTS ?? 30)
 const USERS = Number(process.env.BENCH_PLAN_USERS ?? 50)
 const SECONDS = Number(process.env.BENCH_PLAN_SECONDS ?? 20)
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-async function startFake (profile: string, behavior?: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fake-claude.ts'), profile, ...(behavior ? [behavior] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
+/** Runs a bench/ script in its own process and reads the first line it prints. */
+async function startProcess (script: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   const [line] = await once(child.stdout, 'data') as [Buffer]
-  return { url: line.toString().trim(), stop: () => { child.kill('SIGTERM') } }
+  const stop = async () => {
+    child.kill('SIGTERM')
+    if (child.exitCode === null) await once(child, 'exit')
+  }
+  return { words: line.toString().trim().split(' '), stop }
+}
+
+/** The fake Claude and the service, each in its own process, as they would be in production. */
+async function startSystem (profile: string, behavior: string | undefined, databaseUrl: string) {
+  const fake = await startProcess('fake-claude.ts', [profile, ...(behavior ? [behavior] : [])])
+  const server = await startProcess('plan-server.ts', [fake.words[0]!, databaseUrl])
+  return {
+    url: server.words[0]!,
+    driver: server.words[1]!,
+    stop: async () => { await server.stop(); await fake.stop() }
+  }
 }
 
 interface Outcome { status: number, source?: string, elapsed: number }
@@ -50,20 +64,18 @@ function report (label: string, driver: string, outcomes: Outcome[]) {
 }
 
 async function sequential (label: string, profile: string, behavior?: string, requests = SEQUENTIAL) {
-  const fake = await startFake(profile, behavior)
-  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, '')
+  const server = await startSystem(profile, behavior, '')
   const outcomes: Outcome[] = []
   await plan(server.url, 'bench-warmup', -1)
   for (let i = 0; i < requests; i++) outcomes.push(await plan(server.url, 'bench-plan', i))
-  await server.close()
-  fake.stop()
+  await server.stop()
   report(label, server.driver, outcomes)
 }
 
 async function concurrent (label: string, profile: string, databaseUrl: string) {
-  const fake = await startFake(profile)
-  const server = await startBenchServer({ ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: fake.url }, databaseUrl)
-  await plan(server.url, 'bench-warmup', -1)
+  const server = await startSystem(profile, undefined, databaseUrl)
+  // Opens the database pool's connections, as a service that has been up for a while has them.
+  await Promise.all(Array.from({ length: 10 }, (_, i) => plan(server.url, 'bench-warmup', -i)))
   const outcomes: Outcome[] = []
   const until = performance.now() + SECONDS * 1000
   await Promise.all(Array.from({ length: USERS }, async (_, user) => {
@@ -74,8 +86,7 @@ async function concurrent (label: string, profile: string, databaseUrl: string) 
       if (outcome.status === 503) await new Promise((resolve) => setTimeout(resolve, 1000))
     }
   }))
-  await server.close()
-  fake.stop()
+  await server.stop()
   report(label, server.driver, outcomes)
 }
 

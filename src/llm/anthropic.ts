@@ -59,9 +59,12 @@ export class AnthropicProvider implements LlmProvider {
    */
   async planOutline (input: PlanInput, listener: OutlineListener, signal: AbortSignal): Promise<{ outline: Outline, usage: LlmUsage }> {
     const startedAt = performance.now()
-    const stream = this.client.messages.stream({
+    // The raw event stream, not messages.stream(): that one re-parses the whole partial tool input
+    // on every delta, which at a hundred deltas a plan and many plans at once is CPU the answers need.
+    const stream = await this.client.messages.create({
       model: this.options.planModel,
       max_tokens: this.options.planMaxTokens,
+      stream: true,
       // The guide is the same for every topic of a template, so it is the cacheable prefix.
       system: [{ type: 'text', text: PLANNER_INSTRUCTIONS + input.guide, cache_control: { type: 'ephemeral' } }],
       messages: [{ role: 'user', content: `보고서 주제: ${input.topic}` }],
@@ -77,20 +80,26 @@ export class AnthropicProvider implements LlmProvider {
     }, { signal, maxRetries: 0 })
 
     const reader = new OutlineStreamReader(input.topic, listener)
+    let usage: Anthropic.Usage | undefined
+    let stopReason: string | null = null
     for await (const event of stream) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') {
+      if (event.type === 'message_start') {
+        usage = event.message.usage
+      } else if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta') {
         try {
           reader.write(event.delta.partial_json)
         } catch (error) {
-          stream.abort()
+          stream.controller.abort()
           throw error
         }
+      } else if (event.type === 'message_delta') {
+        stopReason = event.delta.stop_reason
+        if (usage) usage = { ...usage, output_tokens: event.usage.output_tokens }
       }
     }
-    const message = await stream.finalMessage()
     // A dropped connection can end the stream cleanly; only a stop reason proves the outline is whole.
-    if (message.stop_reason !== 'tool_use') throw new InvalidModelOutputError(`the outline ended with stop reason ${message.stop_reason}`)
-    return { outline: reader.finish(), usage: usageOf(this.options.planModel, message.usage, startedAt) }
+    if (stopReason !== 'tool_use' || !usage) throw new InvalidModelOutputError(`the outline ended with stop reason ${stopReason}`)
+    return { outline: reader.finish(), usage: usageOf(this.options.planModel, usage, startedAt) }
   }
 
   async writeReport (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) {

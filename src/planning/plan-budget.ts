@@ -16,7 +16,8 @@ export const MIN_MODEL_MS = 300
  * and the answer still comes in time.
  */
 export class SaveLatency {
-  private averageMs = 25
+  // Pessimistic until saves have been seen: a burst of requests all start before the first save ends.
+  private averageMs = 150
 
   observe (ms: number) {
     this.averageMs = 0.8 * this.averageMs + 0.2 * ms
@@ -27,9 +28,6 @@ export class SaveLatency {
     return Math.min(800, Math.max(100, 2 * this.averageMs))
   }
 }
-
-/** An answer slower than this, though still in time, says the process is taking on too much. */
-const NEARLY_LATE_MS = 1900
 
 /**
  * How many plans may be answered at once, learnt from how late they answer (additive increase,
@@ -53,7 +51,7 @@ export class AdaptiveLimit {
 
   release (elapsedMs: number) {
     this.inFlight--
-    this.limit = elapsedMs > NEARLY_LATE_MS
+    this.limit = elapsedMs > PLAN_BUDGET_MS
       ? Math.max(this.min, this.limit * 0.9)
       : Math.min(this.max, this.limit + 1 / this.limit)
   }
