@@ -35,6 +35,11 @@ interface Running {
  */
 export class PlanDrafts {
   private readonly running = new Map<number, Running>()
+  /**
+   * The saves run one after another: they can wait, while `/plan`'s own insert cannot, and on a
+   * busy database (PGlite above all, with its one connection) a crowd of them would hold it up.
+   */
+  private saveQueue: Promise<unknown> = Promise.resolve()
 
   constructor (private readonly db: Database) {}
 
@@ -49,9 +54,13 @@ export class PlanDrafts {
     const saved = refinement.finished.then(async (outcome) => {
       unsubscribe()
       let draft: PlanDraft | undefined
-      try {
+      const save = this.saveQueue.then(async () => {
         draft = await mergeModelDescriptions(this.db, topicId, refinement.descriptions)
         if (outcome.usage) await recordAiUsage(this.db, topicId, 'plan', outcome.usage)
+      })
+      this.saveQueue = save.catch(() => {})
+      try {
+        await save
       } catch (error) {
         log.error({ err: error, topicId }, 'saving the model\'s plan descriptions failed')
       }
