@@ -66,6 +66,9 @@ export type PlanBehavior =
     /** Ends the stream after this many characters of tool input. */
     failAfterChars?: number
     failWith?: MidStreamFailure
+    /** Stops streaming after this many characters of tool input until `until` settles. */
+    holdAfterChars?: number
+    until?: Promise<unknown>
   }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'malformed' }
@@ -340,7 +343,9 @@ export class FakeAnthropic {
         if (res.destroyed) return
         const inputText = this.toolInputText(behavior, index)
         const block = { type: 'tool_use' as const, id: 'toolu_fake', name: body.tool_choice?.name ?? 'tool', input: inputText }
-        return this.answer(body, res, block, 'tool_use', behavior.failAfterChars === undefined ? undefined : { afterChars: behavior.failAfterChars, with: behavior.failWith ?? 'disconnect' })
+        const failure = behavior.failAfterChars === undefined ? undefined : { afterChars: behavior.failAfterChars, with: behavior.failWith ?? 'disconnect' }
+        const hold = behavior.holdAfterChars === undefined ? undefined : { afterChars: behavior.holdAfterChars, until: behavior.until ?? Promise.resolve() }
+        return this.answer(body, res, block, 'tool_use', failure, hold)
       }
     }
   }
@@ -354,7 +359,8 @@ export class FakeAnthropic {
     res: http.ServerResponse,
     block: { type: 'text', text: string } | { type: 'tool_use', id: string, name: string, input: string },
     stopReason: string,
-    failure?: { afterChars: number, with: MidStreamFailure }
+    failure?: { afterChars: number, with: MidStreamFailure },
+    hold?: { afterChars: number, until: Promise<unknown> }
   ) {
     const pacer = new Pacer(this.speed)
     const text = block.type === 'text' ? block.text : block.input
@@ -376,6 +382,10 @@ export class FakeAnthropic {
     let sent = 0
     for (const piece of chunk(text, DELTA_CHARS)) {
       if (failure && sent + piece.length > failure.afterChars) return this.failStream(res, send, failure.with)
+      if (hold && sent + piece.length > hold.afterChars) {
+        await hold.until
+        hold = undefined
+      }
       await pacer.write(piece)
       if (res.destroyed) return
       sent += piece.length
