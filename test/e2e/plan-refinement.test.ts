@@ -1,8 +1,9 @@
+// test-database: pglite-only (the page in a browser; the plan draft API runs on PostgreSQL in test/routes/plan.test.ts)
 import t from 'tap'
 import { signUserToken } from '../../src/auth.js'
 import { buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
 import { anthropicEnv, outlineToolInput, SAMPLE_OUTLINE, SPEED_PROFILES, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { launchChromium, screenshot } from './browser.js'
+import { launchChromium, screenshot, skipWithoutChromium } from './browser.js'
 
 /**
  * The page with Claude at its typical speed: the section titles show first, then each section's
@@ -14,10 +15,10 @@ import { launchChromium, screenshot } from './browser.js'
 const fake = await startFakeAnthropic(t, { speed: SPEED_PROFILES.typical })
 const app = await buildTestApp(t, { env: anthropicEnv(fake) })
 const { url: base } = await listenOnLoopback(app)
-const browser = await launchChromium(t)
+const browser = skipWithoutChromium ? undefined : await launchChromium(t)
 
-t.test('descriptions arrive after the plan and fill only the sections the user has not written in', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR' })
+t.test('descriptions arrive after the plan and fill only the sections the user has not written in', { skip: skipWithoutChromium }, async (t) => {
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR' })
   t.teardown(() => context.close())
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
