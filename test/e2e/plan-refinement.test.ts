@@ -2,17 +2,17 @@
 import t from 'tap'
 import { signUserToken } from '../../src/auth.js'
 import { buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
-import { anthropicEnv, outlineToolInput, SAMPLE_OUTLINE, SPEED_PROFILES, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { anthropicEnv, outlineToolInput, SAMPLE_OUTLINE, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { launchChromium, screenshot, skipWithoutChromium } from './browser.js'
 
 /**
- * The page with Claude at its typical speed: the section titles show first, then each section's
+ * The page while Claude is still writing: the section titles show first, then each section's
  * description appears as Claude writes it — except where the user has already written. The fake
  * holds its stream before the last description until the user has typed, so the order of events
- * does not depend on how fast the machine is. (The 2 s deadline itself is tested in
- * test/routes/plan.test.ts, without a browser's timing on top.)
+ * does not depend on how fast the machine is. (Claude's real speed and the 2 s deadline are tested
+ * in test/routes/plan.test.ts, without a browser's timing on top.)
  */
-const fake = await startFakeAnthropic(t, { speed: SPEED_PROFILES.typical })
+const fake = await startFakeAnthropic(t)
 const app = await buildTestApp(t, { env: anthropicEnv(fake) })
 const { url: base } = await listenOnLoopback(app)
 const browser = skipWithoutChromium ? undefined : await launchChromium(t)
