@@ -17,7 +17,7 @@ const PlanDraftSchema = Type.Object({
 
 const SavePlanRequest = Type.Object({
   plan: Type.String({ minLength: 1, maxLength: 50_000, description: 'The edited plan as Markdown (`# 제목`, `## 섹션` + its text)' })
-}, { examples: [{ plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n\n## 시장 분석\n' }] })
+}, { additionalProperties: false, examples: [{ plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n\n## 시장 분석\n' }] })
 
 const STREAM_EXAMPLE = [
   'data: {"event":"plan","refining":true,"topic_id":1,"version":1,"plan":"# 제목\\n\\n## 요약\\n\\n## 시장 분석\\n","sections":[…]}', '',
