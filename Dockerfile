@@ -6,7 +6,8 @@
 #   docker build -t reportflow .
 #   docker run -p 3000:3000 -e JWT_SECRET=... -e DATABASE_URL=postgres://... reportflow
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS: pg-boss 12 asks for Node >= 22.12 (it also runs on 20, which the tests prove).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -8,18 +8,30 @@ declare module 'fastify' {
   }
 }
 
+/** Conversion and saving after Claude's stream are given this long on top of its timeout. */
+const FINISHING_SECONDS = 120
+
 export default fp(async function generation (app: FastifyInstance) {
+  const { config } = app
   const generator = new GenerationService({
-    db: app.db,
+    database: app.database,
     llm: app.llm,
     store: app.statusStore,
     log: app.log,
-    shutdownGraceMs: app.config.shutdownGraceMs,
+    shutdownGraceMs: config.shutdownGraceMs,
+    concurrency: config.generation.concurrency,
+    maxAttempts: config.generation.maxAttempts,
+    heartbeatSeconds: config.generation.heartbeatSeconds,
+    monitorSeconds: config.generation.monitorSeconds,
+    progressIntervalMs: config.generation.progressIntervalMs,
+    jobTimeoutSeconds: Math.ceil(config.anthropic.reportTimeoutMs / 1000) + FINISHING_SECONDS,
+    statusTtlMs: config.statusTtlMs,
+    idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     observer: app.metrics
   })
-  await generator.recoverInterrupted()
+  await generator.start()
   app.decorate('generator', generator)
   // preClose runs before the server stops and before the database plugin's onClose, so running
-  // generations can still save their results (or their failure) during the grace period.
+  // generations can still save their results (or hand their job back) during the grace period.
   app.addHook('preClose', async () => { await generator.shutdown() })
 }, { name: 'generation', dependencies: ['database', 'llm', 'status-store', 'metrics'] })

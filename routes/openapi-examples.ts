@@ -109,11 +109,37 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
         summary: 'The database is down or does not answer (Retry-After: 5)',
         value: error('SERVICE_UNAVAILABLE', '데이터베이스에 연결할 수 없어 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.')
       }
+    },
+    422: {
+      idempotencyKeyReused: {
+        summary: 'The Idempotency-Key was used with another body',
+        value: error('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body', {
+          hint: 'Use a new Idempotency-Key for a different request'
+        })
+      }
+    }
+  },
+  'POST /api/topics/{id}/cancel': {
+    200: {
+      cancelled: {
+        summary: 'Cancelled while it was being written',
+        value: status({
+          status: 'cancelled',
+          progress_percent: 36,
+          current_step: '사용자 요청으로 생성이 취소되었습니다',
+          estimated_completion: null,
+          completed_at: '2025-11-12T10:33:10Z'
+        })
+      }
     }
   },
   'GET /api/topics/{id}/status': {
     200: {
       generating: { summary: 'Generating', value: status({}) },
+      waiting: {
+        summary: 'Waiting for a worker',
+        value: status({ progress_percent: 0, current_step: '생성 대기 중: 앞에 2건이 있습니다 (대기 순서 3번째)', estimated_completion: null })
+      },
       completed: {
         summary: 'Completed',
         value: status({

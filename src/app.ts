@@ -32,6 +32,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
 }
 
+const PLUGIN_TIMEOUT_MS = 60_000
+
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Keeps a caller's request id for tracing, unless it could smuggle something into our logs. */
@@ -52,8 +54,10 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
     // The same name as in error answers (meta.requestId), so a log line and an answer match by eye.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     forceCloseConnections: 'idle',
-    // Bounds each plugin's start and each close hook: the generations' shutdown grace must fit.
-    pluginTimeout: config.shutdownGraceMs + 10_000
+    // avvio bounds each plugin's start and each close hook by this. Its 10 s default cut the
+    // shutdown grace short (AVV_ERR_READY_TIMEOUT) and can fail a cold PGlite start on a busy
+    // machine; the process's own exit deadline (server.ts) is what bounds a shutdown.
+    pluginTimeout: Math.max(PLUGIN_TIMEOUT_MS, config.shutdownGraceMs + 10_000)
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addSchema(ErrorEnvelope)

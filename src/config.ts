@@ -37,7 +37,14 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: LogLevel,
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024 }),
   STATUS_TTL_MS: PositiveMs,
-  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  GENERATION_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100 }),
+  GENERATION_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10 }),
+  GENERATION_HEARTBEAT_SECONDS: Type.Integer({ minimum: 10, maximum: 600 }),
+  GENERATION_MONITOR_SECONDS: Type.Integer({ minimum: 1, maximum: 600 }),
+  GENERATION_PROGRESS_INTERVAL_MS: Type.Integer({ minimum: 0 }),
+  IDEMPOTENCY_KEY_TTL_MS: PositiveMs,
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   SSE_HEARTBEAT_MS: PositiveMs,
   SSE_IDLE_TIMEOUT_MS: PositiveMs,
   SSE_MAX_DURATION_MS: PositiveMs,
@@ -81,7 +88,13 @@ export const ENV_DEFAULTS = {
   LOG_LEVEL: 'info',
   BODY_LIMIT_BYTES: 1_048_576,
   STATUS_TTL_MS: 3_600_000,
-  SHUTDOWN_GRACE_MS: 30_000,
+  SHUTDOWN_GRACE_MS: 3000,
+  GENERATION_CONCURRENCY: 4,
+  GENERATION_MAX_ATTEMPTS: 3,
+  GENERATION_HEARTBEAT_SECONDS: 10,
+  GENERATION_MONITOR_SECONDS: 5,
+  GENERATION_PROGRESS_INTERVAL_MS: 1000,
+  IDEMPOTENCY_KEY_TTL_MS: 86_400_000,
   SSE_HEARTBEAT_MS: 15_000,
   SSE_IDLE_TIMEOUT_MS: 60_000,
   SSE_MAX_DURATION_MS: 3_600_000,
@@ -134,7 +147,23 @@ export interface Config {
   logLevel: Static<typeof LogLevel>
   bodyLimitBytes: number
   statusTtlMs: number
+  /** How long running generations may finish once shutdown begins; the rest go back to the queue. */
   shutdownGraceMs: number
+  generation: {
+    /** Reports this process writes at once; the rest wait in the shared queue. */
+    concurrency: number
+    /** Attempts per report when the process writing it dies or shuts down, before it is failed. */
+    maxAttempts: number
+    /** A running job whose process has not been heard from for this long is taken up again. */
+    heartbeatSeconds: number
+    /** How often the queue looks for such jobs (and does its upkeep). */
+    monitorSeconds: number
+    /** Least time between two progress events of one report (headings always count). */
+    progressIntervalMs: number
+  }
+  idempotencyKeyTtlMs: number
+  /** Shared rate-limit counters across replicas; absent means per-process memory. */
+  redisUrl?: string
   sse: { heartbeatMs: number, idleTimeoutMs: number, maxDurationMs: number, retryMs: number }
   publicUrl?: string
   database: { connectTimeoutMs: number, queryTimeoutMs: number, readyTimeoutMs: number }
@@ -229,6 +258,15 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     statusTtlMs: e.STATUS_TTL_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    generation: {
+      concurrency: e.GENERATION_CONCURRENCY,
+      maxAttempts: e.GENERATION_MAX_ATTEMPTS,
+      heartbeatSeconds: e.GENERATION_HEARTBEAT_SECONDS,
+      monitorSeconds: e.GENERATION_MONITOR_SECONDS,
+      progressIntervalMs: e.GENERATION_PROGRESS_INTERVAL_MS
+    },
+    idempotencyKeyTtlMs: e.IDEMPOTENCY_KEY_TTL_MS,
+    redisUrl: e.REDIS_URL,
     sse: {
       heartbeatMs: e.SSE_HEARTBEAT_MS,
       idleTimeoutMs: e.SSE_IDLE_TIMEOUT_MS,

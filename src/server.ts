@@ -17,7 +17,9 @@ try {
 
 const app = await buildApp({ config })
 
-closeWithGrace({ delay: config.shutdownGraceMs + 5000 }, async ({ signal, err }) => {
+// Docker stops a container 10 s after SIGTERM: the grace for running reports (default 3 s), then
+// handing the rest back to the queue and ending the streams, must fit well inside that.
+closeWithGrace({ delay: Math.min(config.shutdownGraceMs + 5000, 9000) }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an unexpected error')
   else app.log.info({ signal }, 'shutting down')
   await app.close()

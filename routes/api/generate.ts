@@ -1,6 +1,7 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorEnvelope, ok, Success, withNotFound } from '../schemas.js'
+import { IDEMPOTENCY_KEY_PATTERN } from '../../src/generation/idempotency.js'
+import { ErrorEnvelope, Success, withNotFound } from '../schemas.js'
 import { TemplateId, TopicText } from './plan.js'
 
 const GenerateRequest = Type.Object({
@@ -28,26 +29,32 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['topics'],
       summary: 'Start writing the report in the background; answers 202 at once',
+      description: 'The report is queued as a durable job and written by a worker on any replica; a report ' +
+        'waiting for a worker shows `status: "generating"` at 0 % with its place in line as `current_step`. ' +
+        'With an `Idempotency-Key` header, repeating the same request (same key and body) answers the first ' +
+        'answer again and starts nothing; the same key with another body is a 422. Keys are kept for ' +
+        'IDEMPOTENCY_KEY_TTL_MS (24 hours by default).',
+      headers: Type.Object({
+        'idempotency-key': Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'A unique key per intended generation (e.g. a UUID)' }))
+      }),
       body: GenerateRequest,
       response: {
         202: Success(GenerateResponse),
         ...withNotFound,
         409: Type.Ref(ErrorEnvelope),
         413: Type.Ref(ErrorEnvelope),
+        422: Type.Ref(ErrorEnvelope),
         429: Type.Ref(ErrorEnvelope),
         503: Type.Ref(ErrorEnvelope)
       }
     }
   }, async (request, reply) => {
     const { topic, plan, template_id: templateId, topic_id: topicId } = request.body
-    const started = await app.generator.start({ userId: request.userId, topic: topic.trim(), plan, templateId, topicId }, request.log)
-    return reply.code(202).send(ok({
-      topic_id: started.topicId,
-      status: 'generating' as const,
-      message: 'Report generation started in background',
-      status_check_url: `/api/topics/${started.topicId}/status`,
-      stream_url: `/api/topics/${started.topicId}/status/stream`
-    }))
+    const key = request.headers['idempotency-key']
+    const answer = await app.generator.enqueue(
+      { userId: request.userId, topic: topic.trim(), plan, templateId, topicId },
+      key === undefined ? undefined : { key, body: request.body })
+    return reply.code(answer.statusCode as 202).send(answer.body as Static<ReturnType<typeof Success<typeof GenerateResponse>>>)
   })
 }
 

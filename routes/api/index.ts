@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import artifactRoutes from './artifacts.js'
+import cancelRoutes from './cancel.js'
 import generateRoutes from './generate.js'
 import planRoutes from './plan.js'
 import planDraftRoutes from './plan-draft.js'
@@ -18,5 +19,6 @@ export default async function api (app: FastifyInstance) {
   await app.register(planDraftRoutes)
   await app.register(generateRoutes)
   await app.register(statusRoutes)
+  await app.register(cancelRoutes)
   await app.register(artifactRoutes)
 }

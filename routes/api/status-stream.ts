@@ -4,6 +4,7 @@ import type { EventMessage, FastifyBaseLogger } from 'fastify'
 import { FastifySSEPlugin } from 'fastify-sse-v2'
 import { notFound } from '../../src/errors.js'
 import { persistedStatus } from '../../src/status/persisted.js'
+import { withReportText, type TextPiece } from '../../src/status/report-text.js'
 import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
 import { isTerminal, type StatusEvent, type StatusSnapshot } from '../../src/status/types.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
@@ -11,7 +12,12 @@ import { ErrorEnvelope, IdParams, withNotFound } from '../schemas.js'
 
 const StreamQuery = Type.Object({
   access_token: Type.Optional(Type.String({ description: 'The bearer token, for EventSource clients, which cannot send headers' })),
-  last_event_id: Type.Optional(Type.Integer({ minimum: 0, description: 'Resume after this event; the Last-Event-ID header wins' }))
+  last_event_id: Type.Optional(Type.Integer({ minimum: 0, description: 'Resume after this event; the Last-Event-ID header wins' })),
+  include: Type.Optional(Type.Literal('text', {
+    description: 'Also send the report\'s Markdown as it is written: unnamed messages without an id, ' +
+      '`{"event":"report_text","topic_id":N,"offset":<UTF-16 offset in the Markdown>,"text":"…"}`. The first one carries ' +
+      'everything written so far; one at offset 0 starts the text over (the report is being written again).'
+  }))
 })
 
 const EVENT_STREAM_EXAMPLE = [
@@ -21,9 +27,8 @@ const EVENT_STREAM_EXAMPLE = [
 ].join('\n')
 
 /**
- * The id of the completion sent from the database once the in-memory entry is gone (expired, or
- * the process restarted). Live runs number their events from 1, so a client echoing 0 back has
- * seen that completion — and no live run has started since, or the store would have an entry.
+ * The id of a completion known only from the topic row (a run finished before the event log
+ * existed). Logged runs number their events from 1, so a client echoing 0 back has seen it.
  */
 const PERSISTED_COMPLETION_ID = 0
 
@@ -53,10 +58,14 @@ function toMessage (snapshot: StatusSnapshot, id: number | undefined): EventMess
 const wireMessages = new WeakMap<StatusEvent, EventMessage>()
 const HEARTBEAT: EventMessage = { comment: ' ping' }
 
-function toWire (item: StreamItem): EventMessage {
+function toWire (item: StreamItem<StatusEvent | TextPiece>, topicId: number): EventMessage {
   if (item.kind === 'heartbeat') return HEARTBEAT
-  let message = wireMessages.get(item.event)
-  if (!message) wireMessages.set(item.event, message = toMessage(item.event.snapshot, item.event.id))
+  const event = item.event
+  if (!('snapshot' in event)) {
+    return { data: JSON.stringify({ event: 'report_text', topic_id: topicId, offset: event.offset, text: event.text }) }
+  }
+  let message = wireMessages.get(event)
+  if (!message) wireMessages.set(event, message = toMessage(event.snapshot, event.id))
   return message
 }
 
@@ -66,7 +75,8 @@ function toWire (item: StreamItem): EventMessage {
  */
 async function * framed (
   first: EventMessage | undefined,
-  rest: AsyncIterable<StreamItem> | undefined,
+  rest: AsyncIterable<StreamItem<StatusEvent | TextPiece>> | undefined,
+  topicId: number,
   retryMs: number,
   log: FastifyBaseLogger
 ): AsyncGenerator<EventMessage, void, undefined> {
@@ -79,7 +89,7 @@ async function * framed (
   }
   try {
     if (first) yield withRetry(first)
-    if (rest) for await (const item of rest) yield withRetry(toWire(item))
+    if (rest) for await (const item of rest) yield withRetry(toWire(item, topicId))
   } catch (error) {
     log.error({ err: error }, 'status stream failed')
   }
@@ -131,6 +141,9 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     const topic = await getOwnTopic(app.db, request.userId, request.params.id)
     const lastEventId = parseLastEventId(request.headers['last-event-id']) ?? request.query.last_event_id
+    // Ids are the event log's seqs, the same on every replica: what this process does not hold
+    // (another replica's run, or events from before it started) is read back from the log.
+    await app.generator.lifecycle.warm(topic, lastEventId)
     let latest = app.statusStore.latestEvent(topic.id)
     const persisted = latest ? undefined : await persistedStatus(app.db, topic)
     // A run may have begun while the database answered. From here to subscribe() nothing awaits,
@@ -144,7 +157,7 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (delivered) return reply.code(204).send(null)
 
     let first: EventMessage | undefined
-    let rest: AsyncIterable<StreamItem> | undefined
+    let rest: AsyncIterable<StreamItem<StatusEvent | TextPiece>> | undefined
     if (!latest && isTerminal(persisted!.status)) {
       first = toMessage(persisted!, PERSISTED_COMPLETION_ID)
     } else {
@@ -152,11 +165,12 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // by a restart): show that, then wait for the run's live events.
       if (!latest) first = toMessage(persisted!, undefined)
       const events = app.statusStore.subscribe(topic.id, { lastEventId, signal: disconnected.signal })
-      rest = paceStatusStream(events, { heartbeatMs, idleTimeoutMs, maxDurationMs })
+      const source = request.query.include === 'text' ? withReportText<StatusEvent>(events, app.generator.lifecycle.texts, topic.id) : events
+      rest = paceStatusStream<StatusEvent | TextPiece>(source, { heartbeatMs, idleTimeoutMs, maxDurationMs })
     }
 
     reply.header('X-Accel-Buffering', 'no')
-    reply.sse(framed(first, rest, retryMs, request.log))
+    reply.sse(framed(first, rest, topic.id, retryMs, request.log))
     return reply
   })
 }

@@ -30,12 +30,11 @@ export interface FinishedReport {
   hwpx: Uint8Array
   docx: Uint8Array
   usage: LlmUsage
-  completedAt: Date
 }
 
 /**
- * Saves the three artifacts (Markdown, HWPX, DOCX) under the topic's next version, the model usage, and the topic's
- * completed state in one transaction: a failure anywhere leaves nothing half-saved.
+ * Saves the three artifacts (Markdown, HWPX, DOCX) under the topic's next version and the model usage in
+ * one transaction (a savepoint inside the caller's, which marks the topic completed): nothing is ever half-saved.
  */
 export async function saveFinishedReport (db: Database, report: FinishedReport): Promise<{ markdownId: number, hwpxId: number, docxId: number, version: number }> {
   const base = reportBaseName(report.title, report.fallbackTitle)
@@ -56,12 +55,6 @@ export async function saveFinishedReport (db: Database, report: FinishedReport):
       .values([file('md', markdownBytes), file('hwpx', report.hwpx), file('docx', report.docx)])
       .returning({ id: artifacts.id, kind: artifacts.kind })
     await recordAiUsage(tx, report.topicId, 'generate', report.usage)
-    await tx.update(topics).set({
-      status: 'completed',
-      generationCompletedAt: report.completedAt,
-      generationError: null,
-      updatedAt: report.completedAt
-    }).where(eq(topics.id, report.topicId))
     return { markdownId: md!.id, hwpxId: hwpx!.id, docxId: docx!.id, version }
   })
 }

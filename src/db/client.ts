@@ -14,9 +14,18 @@ import * as schema from './schema.js'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
 
+/** Stops a LISTEN started with DatabaseHandle.listen. */
+export type Unlisten = () => Promise<void>
+
 export interface DatabaseHandle {
   db: Database
   driver: 'postgres' | 'pglite'
+  /** The Postgres URL, for components that open connections of their own (the job queue). */
+  url?: string
+  /** The embedded database itself, for components that share its single connection (the job queue). */
+  pglite?: PGlite
+  /** LISTEN on a channel: a dedicated connection on Postgres, in-process on PGlite. */
+  listen: (channel: string, onPayload: (payload: string) => void) => Promise<Unlisten>
   /** Cheap round trip used by the readiness probe. */
   ping: () => Promise<void>
   close: () => Promise<void>
@@ -78,6 +87,11 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
     return {
       db,
       driver: 'postgres',
+      url: options.url,
+      listen: async (channel, onPayload) => {
+        const { unlisten } = await client.listen(channel, onPayload)
+        return unlisten
+      },
       ping: async () => { await db.execute(sql`select 1`) },
       close: async () => { await client.end({ timeout: 5 }) }
     }
@@ -96,6 +110,11 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
   return {
     db,
     driver: 'pglite',
+    pglite: client,
+    listen: async (channel, onPayload) => {
+      const unlisten = await client.listen(channel, onPayload)
+      return () => unlisten()
+    },
     ping: async () => {
       if (closed) throw new Error('database is closed')
       await db.execute(sql`select 1`)

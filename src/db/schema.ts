@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  boolean, check, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar
+  boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar
 } from 'drizzle-orm/pg-core'
 
 /** drizzle has no built-in bytea; both postgres.js and PGlite hand binary columns back as Uint8Array/Buffer. */
@@ -18,7 +18,7 @@ export interface PlanSection {
   order: number
 }
 
-export const GENERATION_STATUSES = ['planned', 'generating', 'completed', 'failed'] as const
+export const GENERATION_STATUSES = ['planned', 'generating', 'completed', 'failed', 'cancelled'] as const
 export type GenerationStatus = typeof GENERATION_STATUSES[number]
 
 export const ARTIFACT_KINDS = ['md', 'hwpx', 'docx'] as const
@@ -54,13 +54,45 @@ export const topics = pgTable('topics', {
   generationStartedAt: timestamp('generation_started_at', { withTimezone: true }),
   generationCompletedAt: timestamp('generation_completed_at', { withTimezone: true }),
   generationError: text('generation_error'),
+  /** The pg-boss job of the current run: every write of a run is guarded by it, so a stale run writes nothing. */
+  generationJobId: text('generation_job_id'),
+  /** 0 while the run waits in the queue, then the attempt being written (1, 2, 3 …). */
+  generationAttempt: integer('generation_attempt').notNull().default(0),
+  /** The last seq of the topic's event log; bumped under the row lock, so seqs never collide across replicas. */
+  eventSeq: integer('event_seq').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt()
 }, (table) => [
   index('topics_user_id_created_at_idx').on(table.userId, table.createdAt.desc(), table.id.desc()),
   index('topics_template_id_idx').on(table.templateId),
   index('topics_generating_idx').on(table.status).where(sql`${table.status} = 'generating'`),
-  check('topics_status_check', sql`${table.status} in ('planned', 'generating', 'completed', 'failed')`)
+  check('topics_status_check', sql`${table.status} in ('planned', 'generating', 'completed', 'failed', 'cancelled')`)
+])
+
+/**
+ * Every status change of a generation, per topic in seq order: the source /status and the streams
+ * are fed from on every replica, and where a reconnecting client resumes (SSE id = seq).
+ */
+export const generationEvents = pgTable('generation_events', {
+  topicId: integer('topic_id').notNull().references(() => topics.id, { onDelete: 'cascade' }),
+  seq: integer('seq').notNull(),
+  event: jsonb('event').notNull(),
+  createdAt: createdAt()
+}, (table) => [
+  primaryKey({ columns: [table.topicId, table.seq] })
+])
+
+/** Answers to /generate requests that carried an Idempotency-Key, replayed for the same key and body. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  userId: text('user_id').notNull(),
+  key: varchar('key', { length: 255 }).notNull(),
+  fingerprint: varchar('fingerprint', { length: 64 }).notNull(),
+  statusCode: integer('status_code').notNull(),
+  response: jsonb('response').notNull(),
+  createdAt: createdAt()
+}, (table) => [
+  primaryKey({ columns: [table.userId, table.key] }),
+  index('idempotency_keys_created_at_idx').on(table.createdAt)
 ])
 
 export const artifacts = pgTable('artifacts', {

@@ -7,6 +7,10 @@ export const WRITING_RANGE = { from: 10, to: 80 } as const
 const UNPLANNED_REPORT_CHARS = 8000
 /** Time the conversion and saving after the last section are budgeted, for the ETA. */
 const FINISHING_MS = 2000
+/** Length a section is assumed to run to until finished sections show the real one. */
+const ASSUMED_SECTION_CHARS = 1200
+/** Text seen before a pace in characters per second is trusted for an ETA. */
+const MIN_PACE_CHARS = 200
 
 const normalize = (title: string) => title
   .replace(/^\s*(?:\d+|[IVXⅠ-Ⅻ]+|[가-힣])[.)]\s*/u, '')
@@ -25,6 +29,11 @@ export class ProgressTracker {
   private reached = -1
   private readonly normalized: string[]
   private firstHeadingAt: number | undefined
+  private firstTextAt: number | undefined
+  /** Characters streamed when the current section's heading arrived. */
+  private charsAtHeading = 0
+  /** Characters streamed when the first planned heading arrived. */
+  private charsAtFirstHeading = 0
 
   constructor (
     private readonly sections: PlanSection[],
@@ -35,6 +44,7 @@ export class ProgressTracker {
 
   /** Feeds a streamed piece; returns the new progress when it moved. */
   push (delta: string): ProgressPatch | undefined {
+    this.firstTextAt ??= this.now()
     this.chars += delta.length
     if (this.sections.length === 0) return this.byLength()
     this.pending += delta
@@ -56,7 +66,11 @@ export class ProgressTracker {
     const index = this.normalized.findIndex((planned, i) => i > this.reached && (planned === title || title.includes(planned)))
     if (index === -1) return undefined
     const at = this.now()
-    this.firstHeadingAt ??= at
+    if (this.firstHeadingAt === undefined) {
+      this.firstHeadingAt = at
+      this.charsAtFirstHeading = this.chars
+    }
+    this.charsAtHeading = this.chars
     this.reached = index
     const total = this.sections.length
     const { from, to } = WRITING_RANGE
@@ -64,6 +78,33 @@ export class ProgressTracker {
       progress_percent: Math.round(from + (to - from) * index / total),
       current_step: `'${this.sections[index]!.title}' 작성 중 (${index + 1}/${total})`,
       estimated_completion: this.projectCompletion(at, index, total)
+    }
+  }
+
+  /**
+   * Progress between headings, from the text received so far: the share of the current section
+   * written (against the length of the finished ones, or an assumed length before any is finished)
+   * moves the bar, and the pace in characters per second projects the completion. Undefined before
+   * the first planned heading, and for a plan without sections (push() already moves by length).
+   */
+  estimate (): ProgressPatch | undefined {
+    if (this.sections.length === 0 || this.reached < 0 || this.firstTextAt === undefined) return undefined
+    const total = this.sections.length
+    const sectionChars = this.reached > 0
+      ? (this.charsAtHeading - this.charsAtFirstHeading) / this.reached
+      : ASSUMED_SECTION_CHARS
+    const share = Math.min(0.95, (this.chars - this.charsAtHeading) / Math.max(1, sectionChars))
+    const { from, to } = WRITING_RANGE
+    const at = this.now()
+    const elapsedMs = at - this.firstTextAt
+    let estimated: string | null = null
+    if (this.chars >= MIN_PACE_CHARS && elapsedMs > 0) {
+      const remainingChars = sectionChars * (total - this.reached - share)
+      estimated = new Date(at + remainingChars / (this.chars / elapsedMs) + FINISHING_MS).toISOString()
+    }
+    return {
+      progress_percent: Math.round(from + (to - from) * (this.reached + share) / total),
+      estimated_completion: estimated
     }
   }
 

@@ -1,23 +1,28 @@
-import { and, eq, ne } from 'drizzle-orm'
+import { randomUUID } from 'node:crypto'
+import { eq, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import { APIError, APIUserAbortError } from '@anthropic-ai/sdk'
+import type { Job, PgBoss } from 'pg-boss'
+import { fromDrizzle, type DrizzleTransactionLike } from 'pg-boss'
 import { saveFinishedReport } from '../artifacts/repository.js'
-import type { Database } from '../db/client.js'
+import type { DatabaseHandle } from '../db/client.js'
 import { topics } from '../db/schema.js'
-import { AppError, conflict } from '../errors.js'
-import { markdownToDocx } from '../docx/index.js'
-import { markdownToHwpx } from '../hwpx/index.js'
+import { AppError } from '../errors.js'
 import { IncompleteReportError, InvalidModelOutputError, type LlmProvider } from '../llm/provider.js'
 import { parsePlanMarkdown } from '../planning/plan-markdown.js'
 import type { StatusStore } from '../status/store.js'
+import type { StatusSnapshot } from '../status/types.js'
 import { resolveTemplate } from '../templates/repository.js'
 import { createTopic, getOwnTopic } from '../topics/repository.js'
+import { pruneFinishedRuns } from './event-log.js'
+import { HwpxPool } from './hwpx-pool.js'
+import { fingerprint, forgetExpired, remember, replay, type StoredAnswer } from './idempotency.js'
+import { exhaustedMessage, GenerationLifecycle, RunSupersededError, type Run } from './lifecycle.js'
 import { ProgressTracker } from './progress.js'
 import { reportUserPrompt } from './prompts.js'
+import { openJobQueue, REPORT_DEAD_QUEUE, REPORT_QUEUE, type ReportJobData } from './queue.js'
 
-export const CONFLICT_MESSAGE = 'Generation already in progress for this topic'
-export const INTERRUPTED_MESSAGE = '서버가 다시 시작되어 생성이 중단되었습니다 (interrupted). 다시 시도해 주세요.'
-export const SHUTDOWN_MESSAGE = '서버 종료로 생성이 중단되었습니다 (interrupted by shutdown). 다시 시도해 주세요.'
+export { CONFLICT_MESSAGE, INTERRUPTED_MESSAGE } from './lifecycle.js'
 
 export interface GenerationRequest {
   userId: string
@@ -33,25 +38,45 @@ export interface GenerationObserver {
 }
 
 export interface GenerationServiceOptions {
-  db: Database
+  database: DatabaseHandle
   llm: LlmProvider
   store: StatusStore
   log: FastifyBaseLogger
-  /** How long running generations may finish once shutdown begins. */
+  /** How long running generations may finish once shutdown begins; the rest go back to the queue. */
   shutdownGraceMs: number
+  concurrency: number
+  maxAttempts: number
+  heartbeatSeconds: number
+  monitorSeconds: number
+  progressIntervalMs: number
+  /** A report's whole writing time is bounded by this (the Claude timeout plus conversion and saving). */
+  jobTimeoutSeconds: number
+  /** Finished runs keep their progress events this long; then only the final event stays. */
+  statusTtlMs: number
+  idempotencyKeyTtlMs: number
   observer?: GenerationObserver
 }
 
-class ShutdownAbort extends Error {
-  override name = 'ShutdownAbort'
+/** How often the text of a report being written goes out to the replicas. */
+const TEXT_FLUSH_MS = 250
+/** Longest text piece, in UTF-16 units: a NOTIFY payload is capped at 8 000 bytes, and Korean takes 3 a character. */
+const TEXT_PIECE_MAX = 2000
+
+interface ProgressReporter {
+  push: (delta: string) => void
+  /** Sends what is pending and resolves once every write so far is done. */
+  flush: () => Promise<void>
+  stop: () => void
 }
+
+/** Why a running report stopped before it finished. */
+type StopReason = 'cancelled' | 'shutdown'
 
 /** What the user is told; the error itself, with its stack, goes only to the log. */
 function userMessage (error: unknown): string {
-  if (error instanceof ShutdownAbort || error instanceof APIUserAbortError) return SHUTDOWN_MESSAGE
   if (error instanceof IncompleteReportError) return 'Claude와의 연결이 끊겨 보고서를 완성하지 못했습니다. 다시 시도해 주세요.'
   if (error instanceof InvalidModelOutputError) return 'Claude가 올바른 보고서를 반환하지 않았습니다. 다시 시도해 주세요.'
-  if (error instanceof APIError) {
+  if (error instanceof APIError && !(error instanceof APIUserAbortError)) {
     if (error.status === 429 || error.status === 529 || error.status === undefined) {
       return 'Claude가 일시적으로 과부하 상태여서 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
     }
@@ -66,151 +91,306 @@ function reportTitle (markdown: string): string | undefined {
   return parsePlanMarkdown(markdown).title || undefined
 }
 
+export interface StartAnswer {
+  statusCode: number
+  body: unknown
+}
+
 /**
- * Starts report generations detached from the request (seed §7.3) and sees each one to a
- * terminal state: completed with both artifacts saved, or failed with a message a user can read.
+ * Report generation as durable jobs on pg-boss. /generate claims the topic and enqueues its job in
+ * one transaction; workers in every process take jobs with bounded concurrency and write the
+ * report; the lifecycle records every change. A job whose process dies or shuts down goes back to
+ * the queue and is written again from the start, up to the configured attempts.
  */
 export class GenerationService {
-  private readonly running = new Map<number, { done: Promise<void>, controller: AbortController }>()
-  private accepting = true
+  readonly lifecycle: GenerationLifecycle
+  readonly #options: GenerationServiceOptions
+  readonly #running = new Map<number, { controller: AbortController, stop: (reason: StopReason) => void }>()
+  readonly #hwpx = new HwpxPool()
+  /** Handlers still running, so shutdown can wait for their last writes before the database closes. */
+  readonly #handlers = new Set<Promise<void>>()
+  #boss: PgBoss | undefined
+  #accepting = true
+  #upkeep: NodeJS.Timeout | undefined
 
-  constructor (private readonly options: GenerationServiceOptions) {}
+  constructor (options: GenerationServiceOptions) {
+    this.#options = options
+    this.lifecycle = new GenerationLifecycle({ database: options.database, store: options.store, log: options.log, maxAttempts: options.maxAttempts })
+  }
 
-  get runningCount () { return this.running.size }
+  get runningCount () { return this.#running.size }
 
-  /** A topic left "generating" by a crash can never finish: say so instead of showing it forever. */
-  async recoverInterrupted (): Promise<number> {
-    const now = new Date()
-    const recovered = await this.options.db.update(topics)
-      .set({ status: 'failed', generationError: INTERRUPTED_MESSAGE, generationCompletedAt: now, updatedAt: now })
-      .where(eq(topics.status, 'generating'))
-      .returning({ id: topics.id })
-    if (recovered.length > 0) this.options.log.warn({ topicIds: recovered.map((r) => r.id) }, 'marked interrupted generations as failed')
-    return recovered.length
+  /** Opens the queue, follows the other replicas, recovers what a crash left, and starts the workers. */
+  async start (): Promise<void> {
+    const { database, log } = this.#options
+    await this.lifecycle.listen()
+    await this.lifecycle.failOrphans()
+    const boss = this.#boss = await openJobQueue({
+      database,
+      log,
+      maxAttempts: this.#options.maxAttempts,
+      heartbeatSeconds: this.#options.heartbeatSeconds,
+      monitorSeconds: this.#options.monitorSeconds,
+      expireInSeconds: this.#options.jobTimeoutSeconds
+    })
+    // An embedded database is this process's alone: a job still active in it was cut off by a
+    // crash of this very process, and need not wait for its heartbeat to go stale.
+    if (database.driver === 'pglite') await this.#releaseStaleJobs(boss)
+    // One worker registration per slot, so each can be told to fetch again the moment its report
+    // is done: pg-boss otherwise waits out its poll interval after a short job, even with a backlog.
+    for (let slot = 0; slot < this.#options.concurrency; slot++) {
+      let workerId = ''
+      workerId = await boss.work<ReportJobData>(REPORT_QUEUE, { pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 }, async ([job]) => {
+        const handling = this.#run(job!)
+        this.#handlers.add(handling)
+        try {
+          await handling
+        } finally {
+          this.#handlers.delete(handling)
+          boss.notifyWorker(workerId)
+        }
+      })
+    }
+    await boss.work<ReportJobData>(REPORT_DEAD_QUEUE, { pollingIntervalSeconds: 5, notifyPollingIntervalSeconds: 30 }, async ([job]) => {
+      await this.#giveUp(job!)
+    })
+    this.#upkeep = setInterval(() => { this.#keepSmall().catch(() => {}) }, Math.min(this.#options.statusTtlMs, 600_000)).unref()
+  }
+
+  async #releaseStaleJobs (boss: PgBoss): Promise<void> {
+    const active = (await boss.findJobs<ReportJobData>(REPORT_QUEUE, { queued: false })).filter((job) => job.state === 'active')
+    if (active.length === 0) return
+    await boss.fail(REPORT_QUEUE, active.map((job) => job.id), { message: 'the process writing it stopped' })
+    this.#options.log.warn({ topicIds: active.map((job) => job.data.topicId) }, 'reports cut off by the last stop go back to the queue')
+  }
+
+  async #keepSmall (): Promise<void> {
+    try {
+      await pruneFinishedRuns(this.#options.database.db, this.#options.statusTtlMs)
+      await forgetExpired(this.#options.database.db, this.#options.idempotencyKeyTtlMs)
+    } catch (error) {
+      this.#options.log.warn({ err: error }, 'could not prune the event log')
+    }
   }
 
   /**
-   * Claims the topic and launches the work. The claim is atomic twice over: in memory (the store's
-   * check-and-set, so two requests in this process race safely) and in the database (a conditional
-   * update), so the second of two simultaneous requests always gets 409.
+   * Claims the topic and enqueues its job in one transaction, so either both happen or neither.
+   * With an Idempotency-Key the answer is recorded in the same transaction and replayed for a
+   * repeat of the same request.
    */
-  async start (request: GenerationRequest, log: FastifyBaseLogger): Promise<{ topicId: number }> {
-    if (!this.accepting) throw new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; try again shortly')
-    const { db, store } = this.options
-    const template = await resolveTemplate(db, request.userId, request.templateId)
-    const topicId = request.topicId === undefined
-      ? (await createTopic(db, { userId: request.userId, topic: request.topic, templateId: template.id })).id
-      : (await getOwnTopic(db, request.userId, request.topicId)).id
-
-    if (!store.begin(topicId, '생성 준비 중', request.userId)) throw conflict(CONFLICT_MESSAGE)
-    const { title, sections } = parsePlanMarkdown(request.plan)
-    const startedAt = new Date()
-    try {
-      const [claimed] = await db.update(topics).set({
-        topic: request.topic,
-        templateId: template.id,
-        plan: request.plan,
-        planSections: sections,
-        status: 'generating',
-        generationStartedAt: startedAt,
-        generationCompletedAt: null,
-        generationError: null,
-        updatedAt: startedAt
-      }).where(and(eq(topics.id, topicId), ne(topics.status, 'generating'))).returning({ id: topics.id })
-      if (!claimed) throw conflict(CONFLICT_MESSAGE)
-    } catch (error) {
-      store.clear(topicId)
-      throw error
+  async enqueue (request: GenerationRequest, idempotency?: { key: string, body: unknown }): Promise<StartAnswer> {
+    if (!this.#accepting || !this.#boss) throw new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; try again shortly')
+    const boss = this.#boss
+    const { db } = this.#options.database
+    const ttl = this.#options.idempotencyKeyTtlMs
+    const print = idempotency && fingerprint(idempotency.body)
+    if (idempotency) {
+      const stored = await replay(db, request.userId, idempotency.key, print!, ttl)
+      if (stored) return stored
     }
+
+    const template = await resolveTemplate(db, request.userId, request.templateId)
+    if (request.topicId !== undefined) await getOwnTopic(db, request.userId, request.topicId)
+    const { sections } = parsePlanMarkdown(request.plan)
+    const jobId = randomUUID()
+    const answerFor = (topicId: number): StoredAnswer => ({
+      statusCode: 202,
+      body: {
+        success: true,
+        data: {
+          topic_id: topicId,
+          status: 'generating',
+          message: 'Report generation started in background',
+          status_check_url: `/api/topics/${topicId}/status`,
+          stream_url: `/api/topics/${topicId}/status/stream`
+        }
+      }
+    })
+
+    class KeyTaken extends Error {}
+    try {
+      // Everything in one transaction — the new topic too, so a request that loses an
+      // Idempotency-Key race leaves nothing behind.
+      const { answer, topicId, queued } = await db.transaction(async (tx) => {
+        const topicId = request.topicId ?? (await createTopic(tx, { userId: request.userId, topic: request.topic, templateId: template.id })).id
+        const answer = answerFor(topicId)
+        if (idempotency && !await remember(tx, request.userId, idempotency.key, print!, answer, ttl)) throw new KeyTaken()
+        const queued = await this.lifecycle.claim(tx, { topicId, topic: request.topic, templateId: template.id, plan: request.plan, sections, jobId })
+        await boss.send(REPORT_QUEUE, { topicId, run: jobId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
+        return { answer, topicId, queued }
+      })
+      this.lifecycle.claimed(topicId, queued, request.userId)
+      return answer
+    } catch (error) {
+      if (!(error instanceof KeyTaken)) throw error
+      const stored = await replay(db, request.userId, idempotency!.key, print!, ttl)
+      if (!stored) throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly')
+      return stored
+    }
+  }
+
+  /** Cancels the caller's report from any replica; idempotent. */
+  async cancel (userId: string, topicId: number): Promise<StatusSnapshot | undefined> {
+    const topic = await getOwnTopic(this.#options.database.db, userId, topicId)
+    const { snapshot, jobId } = await this.lifecycle.cancel(topic)
+    // A waiting job must not be taken up; a running one learns of the cancel from the event itself.
+    if (jobId) await this.#boss?.cancel(REPORT_QUEUE, jobId).catch(() => {})
+    return snapshot
+  }
+
+  /** The job handler: writes one report, from the start, and records how it ended. */
+  async #run (job: Job<ReportJobData>): Promise<void> {
+    const { db } = this.#options.database
+    const { llm, log: rootLog } = this.#options
+    const run: Run = { topicId: job.data.topicId, jobId: job.data.run }
+    const attempt = job.retryCount + 1
+    const log = rootLog.child({ topicId: run.topicId, jobId: job.id, attempt })
+    const [topic] = await db.select().from(topics).where(eq(topics.id, run.topicId))
+    // Cancelled while it waited, or replaced by a newer run: nothing to write.
+    if (!topic || topic.status !== 'generating' || topic.generationJobId !== run.jobId) return
 
     const controller = new AbortController()
-    // The request's logger already names the user (see plugins/auth.ts).
-    const jobLog = log.child({ topicId })
-    const done = this.run({
-      topicId,
-      topic: request.topic,
-      plan: request.plan,
-      title: title ?? request.topic,
-      sections,
-      system: template.promptSystem
-    }, controller.signal, jobLog).finally(() => this.running.delete(topicId))
-    this.running.set(topicId, { done, controller })
-    return { topicId }
-  }
-
-  private async run (
-    job: { topicId: number, topic: string, plan: string, title: string, sections: ReturnType<typeof parsePlanMarkdown>['sections'], system: string },
-    signal: AbortSignal,
-    log: FastifyBaseLogger
-  ): Promise<void> {
-    const { db, llm, store } = this.options
-    const { topicId } = job
-    const startedAt = performance.now()
-    log.info({ sections: job.sections.length, provider: llm.kind }, 'generation started')
-    try {
-      store.update(topicId, { progress_percent: 5, current_step: '보고서 작성 요청 중' })
-      const tracker = new ProgressTracker(job.sections)
-      const { markdown, usage } = await llm.writeReport(
-        { system: job.system, user: reportUserPrompt(job.topic, job.plan), title: job.title, sections: job.sections },
-        (delta) => {
-          const patch = tracker.push(delta)
-          if (patch) store.update(topicId, patch)
-        },
-        signal
-      )
-      if (signal.aborted) throw new ShutdownAbort()
-
-      store.update(topicId, { progress_percent: 85, current_step: 'HWPX 변환 중', estimated_completion: null })
-      const title = reportTitle(markdown) ?? job.title
-      const documentOptions = { title, date: new Date(), author: 'reportflow', subject: job.topic }
-      const [hwpx, docx] = await Promise.all([markdownToHwpx(markdown, documentOptions), markdownToDocx(markdown, documentOptions)])
-
-      store.update(topicId, { progress_percent: 92, current_step: '저장 중' })
-      const completedAt = new Date()
-      const saved = await saveFinishedReport(db, { topicId, title, fallbackTitle: job.topic, markdown, hwpx, docx, usage, completedAt })
-      // The same instant as in the database, so /status reads alike from memory and after a restart.
-      store.complete(topicId, saved.hwpxId, completedAt)
-      const durationMs = Math.round(performance.now() - startedAt)
-      log.info({ artifactId: saved.hwpxId, version: saved.version, durationMs }, 'generation completed')
-      this.options.observer?.generationFinished('completed', durationMs)
-    } catch (caught) {
-      const error = signal.aborted ? new ShutdownAbort() : caught
-      const message = userMessage(error)
-      const durationMs = Math.round(performance.now() - startedAt)
-      log.error({ err: caught, durationMs }, 'generation failed')
-      const failedAt = new Date()
-      await this.persistFailure(topicId, message, failedAt, log)
-      store.fail(topicId, message, failedAt)
-      this.options.observer?.generationFinished('failed', durationMs)
+    let stopped: StopReason | undefined
+    const stop = (reason: StopReason) => {
+      stopped ??= reason
+      controller.abort()
     }
-  }
+    const onJobAbort = () => stop('shutdown')
+    job.signal.addEventListener('abort', onJobAbort, { once: true })
+    const unwatch = this.lifecycle.watch(run.topicId, (snapshot) => { if (snapshot.status !== 'generating') stop('cancelled') })
+    this.#running.set(run.topicId, { controller, stop })
 
-  private async persistFailure (topicId: number, message: string, failedAt: Date, log: FastifyBaseLogger) {
+    const startedAt = performance.now()
+    let reporter: ProgressReporter | undefined
     try {
-      await this.options.db.update(topics)
-        .set({ status: 'failed', generationError: message, generationCompletedAt: failedAt, updatedAt: failedAt })
-        .where(eq(topics.id, topicId))
-    } catch (error) {
-      log.error({ err: error }, 'could not record the failure; the topic will be marked interrupted at the next start')
+      await this.lifecycle.started(run, attempt)
+      log.info({ provider: llm.kind }, 'generation started')
+      const template = await resolveTemplate(db, topic.userId, topic.templateId).catch(() => resolveTemplate(db, topic.userId, null))
+      const { title, sections } = parsePlanMarkdown(topic.plan ?? '')
+      reporter = this.#progressReporter(run, sections, log)
+      const progress = reporter
+      const { markdown, usage } = await llm.writeReport(
+        { system: template.promptSystem, user: reportUserPrompt(topic.topic, topic.plan ?? ''), title: title ?? topic.topic, sections },
+        progress.push,
+        controller.signal
+      )
+      await progress.flush()
+      if (controller.signal.aborted) throw new Error('stopped')
+
+      await this.lifecycle.progress(run, { progress_percent: 85, current_step: 'HWPX 변환 중', estimated_completion: null })
+      const reportName = reportTitle(markdown) ?? title ?? topic.topic
+      const documentOptions = { title: reportName, date: new Date(), author: 'reportflow', subject: topic.topic }
+      const [hwpx, docx] = await Promise.all([this.#hwpx.convert(markdown, documentOptions), this.#hwpx.convertDocx(markdown, documentOptions)])
+      if (controller.signal.aborted) throw new Error('stopped')
+
+      await this.lifecycle.progress(run, { progress_percent: 92, current_step: '저장 중' })
+      const final = await this.lifecycle.complete(run, async (tx) => {
+        const saved = await saveFinishedReport(tx, { topicId: run.topicId, title: reportName, fallbackTitle: topic.topic, markdown, hwpx, docx, usage })
+        return saved.hwpxId
+      })
+      const durationMs = Math.round(performance.now() - startedAt)
+      log.info({ artifactId: final.artifact_id, durationMs }, 'generation completed')
+      this.#options.observer?.generationFinished('completed', durationMs)
+    } catch (caught) {
+      const durationMs = Math.round(performance.now() - startedAt)
+      if (stopped === 'cancelled' || caught instanceof RunSupersededError) {
+        log.info({ durationMs }, 'generation cancelled')
+        return
+      }
+      if (stopped === 'shutdown' || job.signal.aborted) {
+        log.warn({ durationMs }, 'generation handed back to the queue')
+        await this.lifecycle.handBack(run, attempt).catch(() => {})
+        // Failing the attempt is what puts the job back in the queue (pg-boss may already have).
+        throw new Error('the process stopped while writing the report', { cause: caught })
+      }
+      log.error({ err: caught, durationMs }, 'generation failed')
+      try {
+        await this.lifecycle.fail(run, userMessage(caught), job.signal)
+      } catch (error) {
+        if (error instanceof RunSupersededError) return
+        throw error
+      }
+      this.#options.observer?.generationFinished('failed', durationMs)
+    } finally {
+      reporter?.stop()
+      job.signal.removeEventListener('abort', onJobAbort)
+      unwatch()
+      this.#running.delete(run.topicId)
     }
   }
 
   /**
-   * Stops taking work, lets running generations finish within the grace period, then aborts
-   * the rest; each aborted one records itself as failed, so nothing stays "generating".
+   * Progress from the streamed text: a heading always counts, the text between headings at most
+   * once per progressIntervalMs, so the log holds a few events per section, not one per token.
+   * The text itself goes out to every replica in pieces a few times a second, for live pages.
+   * Both go through one chain, so every replica sees them in the order they were written.
+   */
+  #progressReporter (run: Run, sections: ReturnType<typeof parsePlanMarkdown>['sections'], log: FastifyBaseLogger): ProgressReporter {
+    const tracker = new ProgressTracker(sections)
+    const interval = this.#options.progressIntervalMs
+    let chain: Promise<void> = Promise.resolve()
+    const enqueue = (write: () => Promise<void>) => {
+      chain = chain.then(write).catch((error: unknown) => {
+        if (!(error instanceof RunSupersededError)) log.warn({ err: error }, 'could not record progress')
+      })
+    }
+    let lastProgressAt = performance.now()
+    const progress = (patch: Parameters<GenerationLifecycle['progress']>[1]) => {
+      lastProgressAt = performance.now()
+      enqueue(() => this.lifecycle.progress(run, patch))
+    }
+    let textOffset = 0
+    let pendingText = ''
+    let textTimer: NodeJS.Timeout | undefined
+    const flushText = () => {
+      clearTimeout(textTimer)
+      textTimer = undefined
+      while (pendingText) {
+        let cut = Math.min(pendingText.length, TEXT_PIECE_MAX)
+        // Never between the halves of a surrogate pair: each piece must be valid text on its own.
+        if (cut < pendingText.length && /[\uDC00-\uDFFF]/.test(pendingText[cut]!)) cut--
+        const piece = { offset: textOffset, text: pendingText.slice(0, cut) }
+        textOffset += cut
+        pendingText = pendingText.slice(cut)
+        enqueue(() => this.lifecycle.publishText(run, piece))
+      }
+    }
+    return {
+      push: (delta: string) => {
+        pendingText += delta
+        if (pendingText.length >= TEXT_PIECE_MAX) flushText()
+        else textTimer ??= setTimeout(flushText, TEXT_FLUSH_MS)
+        const patch = tracker.push(delta)
+        if (patch) return progress(patch)
+        if (performance.now() - lastProgressAt < interval) return
+        const estimate = tracker.estimate()
+        if (estimate) progress(estimate)
+      },
+      flush: () => {
+        flushText()
+        return chain
+      },
+      stop: () => clearTimeout(textTimer)
+    }
+  }
+
+  /** A job whose attempts are used up (its processes kept dying): the report fails, readably. */
+  async #giveUp (job: Job<ReportJobData>): Promise<void> {
+    await this.lifecycle.fail({ topicId: job.data.topicId, jobId: job.data.run }, exhaustedMessage(this.#options.maxAttempts))
+      .catch((error: unknown) => { if (!(error instanceof RunSupersededError)) throw error })
+    this.#options.observer?.generationFinished('failed', 0)
+  }
+
+  /**
+   * Stops taking jobs, lets running ones finish within the grace period, and hands the rest back
+   * to the queue (pg-boss fails the attempt and aborts the handler, whose Claude stream stops).
    */
   async shutdown (): Promise<void> {
-    this.accepting = false
-    if (this.running.size === 0) return
-    const all = () => Promise.allSettled([...this.running.values()].map((job) => job.done))
-    let timer: NodeJS.Timeout | undefined
-    const graceOver = new Promise<'grace over'>((resolve) => { timer = setTimeout(() => resolve('grace over'), this.options.shutdownGraceMs) })
-    const outcome = await Promise.race([all(), graceOver])
-    clearTimeout(timer)
-    if (outcome === 'grace over') {
-      this.options.log.warn({ topicIds: [...this.running.keys()] }, 'grace period over: aborting running generations')
-      for (const job of this.running.values()) job.controller.abort()
-      await all()
-    }
+    this.#accepting = false
+    clearInterval(this.#upkeep)
+    if (this.#boss) await this.#boss.stop({ graceful: true, timeout: this.#options.shutdownGraceMs, close: true })
+    await Promise.allSettled(this.#handlers)
+    await this.lifecycle.close()
+    await this.#hwpx.close()
   }
 }

@@ -25,8 +25,9 @@ const MAX_SWEEP_INTERVAL_MS = 60_000
  * streams: every change becomes an event with a per-topic sequence number, kept in a bounded
  * history for Last-Event-ID resume and handed to every subscriber of the topic.
  *
- * One process owns its generations, so memory is the source of truth while a run is live; the
- * database keeps the outcome once the entry has expired (see persisted.ts).
+ * It is each process's hot copy: the database's event log is the source of truth, and every
+ * change written there reaches every replica's store through apply() (see generation/lifecycle.ts).
+ * begin/update/complete/fail number events locally, for a store used on its own.
  */
 export class StatusStore {
   readonly #entries = new Map<number, Entry>()
@@ -87,6 +88,42 @@ export class StatusStore {
     })
   }
 
+  /**
+   * Takes an event numbered elsewhere (the event log's seq): the way every replica, this one
+   * included, learns of a change written to the database. An event no newer than the last one
+   * held is a duplicate and is dropped; a generating event after a terminal one starts a new run.
+   * Returns whether it was taken.
+   */
+  apply (topicId: number, event: StatusEvent, ownerId?: string): boolean {
+    const previous = this.#entry(topicId)
+    if (previous && event.id <= previous.lastId) return false
+    let entry = previous
+    if (!entry || (isTerminal(current(entry).status) && !isTerminal(event.snapshot.status))) {
+      entry = { history: [], lastId: event.id - 1, ownerId: ownerId ?? entry?.ownerId }
+      this.#entries.set(topicId, entry)
+      this.#finishedAt.delete(topicId)
+    }
+    if (ownerId !== undefined) entry.ownerId = ownerId
+    entry.lastId = event.id - 1
+    if (isTerminal(event.snapshot.status)) this.#finishedAt.set(topicId, this.#now())
+    this.#publish(topicId, entry, event.snapshot)
+    return true
+  }
+
+  /**
+   * Older events of the current run, read back from the log, so that a client resuming here with
+   * an id this process never saw gets exactly what it missed. Only events before the oldest held
+   * are added.
+   */
+  backfill (topicId: number, events: readonly StatusEvent[]): void {
+    const entry = this.#entry(topicId)
+    if (!entry) return
+    const oldest = entry.history[0]!.id
+    const older = events.filter((event) => event.id < oldest).sort((a, b) => a.id - b.id)
+    entry.history.unshift(...older.map((event) => Object.freeze({ id: event.id, snapshot: Object.freeze(event.snapshot) })))
+    if (entry.history.length > this.#historySize) entry.history.splice(0, entry.history.length - this.#historySize)
+  }
+
   /** Throws if the topic is not generating: a run finishes once. */
   complete (topicId: number, artifactId: number, completedAt?: Date): StatusSnapshot {
     const [entry, previous] = this.#running(topicId, 'complete')
@@ -116,6 +153,11 @@ export class StatusStore {
   /** The user who began the topic's run, while its entry lives. */
   ownerOf (topicId: number): string | undefined {
     return this.#entry(topicId)?.ownerId
+  }
+
+  /** The id of the oldest event held for the topic: a resume from before it needs the log. */
+  oldestEventId (topicId: number): number | undefined {
+    return this.#entry(topicId)?.history[0]?.id
   }
 
   get (topicId: number): StatusSnapshot | undefined {

@@ -10,7 +10,7 @@ export interface StreamLimits {
   maxDurationMs: number
 }
 
-export type StreamItem = { kind: 'status', event: StatusEvent } | { kind: 'heartbeat' }
+export type StreamItem<T = StatusEvent> = { kind: 'status', event: T } | { kind: 'heartbeat' }
 
 /**
  * Paces a topic's events for a long-lived HTTP stream: the events as they come, heartbeats in the
@@ -20,16 +20,16 @@ export type StreamItem = { kind: 'status', event: StatusEvent } | { kind: 'heart
  * The source is pulled only when the consumer asks for the next item, so a client under
  * backpressure leaves its events queued in the subscription, where the store bounds them.
  */
-export async function * paceStatusStream (
-  events: AsyncIterator<StatusEvent>,
+export async function * paceStatusStream<T = StatusEvent> (
+  events: AsyncIterator<T>,
   limits: StreamLimits
-): AsyncGenerator<StreamItem, void, undefined> {
+): AsyncGenerator<StreamItem<T>, void, undefined> {
   const startedAt = performance.now()
   let lastStatusAt = startedAt
   let lastWriteAt = startedAt
   // One reaction per pulled event and one timer per wait: racing the same pending promise
   // against a fresh timeout each time would pile up reactions on it during a quiet stretch.
-  let settled: IteratorResult<StatusEvent> | undefined
+  let settled: IteratorResult<T> | undefined
   let wake: (() => void) | undefined
   const pull = () => {
     settled = undefined
@@ -62,7 +62,7 @@ export async function * paceStatusStream (
         }
         continue
       }
-      const result: IteratorResult<StatusEvent> = settled
+      const result: IteratorResult<T> = settled
       if (result.done) return
       lastStatusAt = lastWriteAt = performance.now()
       yield { kind: 'status', event: result.value }

@@ -1,4 +1,4 @@
-export type GenerationState = 'generating' | 'completed' | 'failed'
+export type GenerationState = 'generating' | 'completed' | 'failed' | 'cancelled'
 
 /** What /status returns and every stream event carries (seed §6.2 StatusResponse), with UTC ISO-8601 times. */
 export interface StatusSnapshot {

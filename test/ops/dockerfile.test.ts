@@ -37,7 +37,7 @@ t.test('the build and start steps are the commands of package.json and CI', asyn
   t.match(find(build, 'FROM')[0]!.args, /^\$\{NODE_IMAGE\} AS build$/)
   t.match(find(runtime, 'FROM')[0]!.args, /^\$\{NODE_IMAGE\} AS runtime$/)
   const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1]
-  t.match(image, /^node:20-[a-z]+-slim$/, 'slim Node 20')
+  t.match(image, /^node:24-[a-z]+-slim$/, 'slim Node 24, the active LTS')
   t.equal(pkg.engines.node, '>=20.12', 'which package.json allows')
 
   t.same(runCommands(build), ['npm ci --ignore-scripts --no-audit --no-fund', 'npm run build'],

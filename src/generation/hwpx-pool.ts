@@ -1,0 +1,30 @@
+import { availableParallelism } from 'node:os'
+import { Piscina } from 'piscina'
+import type { HwpxOptions } from '../hwpx/index.js'
+
+/**
+ * Markdown → HWPX (and DOCX) on worker threads: a 300 KB report takes long enough to convert that, on the
+ * event loop, it would stall /status and every stream. The worker is this folder's hwpx-worker,
+ * as .ts under tsx and .js once built.
+ */
+export class HwpxPool {
+  readonly #pool = new Piscina<{ markdown: string, options: HwpxOptions }, Uint8Array>({
+    filename: new URL(`./hwpx-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
+    minThreads: 0,
+    maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
+    idleTimeout: 30_000
+  })
+
+  convert (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
+    return this.#pool.run({ markdown, options })
+  }
+
+  /** The DOCX artifact, on the same threads. */
+  convertDocx (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
+    return this.#pool.run({ markdown, options }, { name: 'docx' })
+  }
+
+  async close (): Promise<void> {
+    await this.#pool.destroy()
+  }
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto'
+import { and, eq, lt, sql } from 'drizzle-orm'
+import type { Database } from '../db/client.js'
+import { idempotencyKeys } from '../db/schema.js'
+import { AppError } from '../errors.js'
+
+type Executor = Pick<Database, 'select' | 'insert'>
+
+export interface StoredAnswer {
+  statusCode: number
+  body: unknown
+}
+
+/** Keys are opaque to us, but bounded and printable (the draft leaves the format to the server). */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,255}$'
+
+/** The same request body always gives the same fingerprint, whatever the order of its keys. */
+export function fingerprint (body: unknown): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical)
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+    }
+    return value
+  }
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex')
+}
+
+const mismatch = () => new AppError('IDEMPOTENCY_KEY_REUSED',
+  'This Idempotency-Key was already used with a different request body', {
+    hint: 'Use a new Idempotency-Key for a different request'
+  })
+
+/**
+ * The answer recorded for the key, if it is still fresh: the same body replays it, another body is
+ * a 422 (draft-ietf-httpapi-idempotency-key-header §2.7).
+ */
+export async function replay (db: Executor, userId: string, key: string, print: string, ttlMs: number): Promise<StoredAnswer | undefined> {
+  const [row] = await db.select().from(idempotencyKeys).where(and(
+    eq(idempotencyKeys.userId, userId),
+    eq(idempotencyKeys.key, key),
+    sql`${idempotencyKeys.createdAt} > now() - make_interval(secs => ${ttlMs / 1000})`))
+  if (!row) return undefined
+  if (row.fingerprint !== print) throw mismatch()
+  return { statusCode: row.statusCode, body: row.response }
+}
+
+/**
+ * Records the answer in the transaction that did the work. Returns false if another request with
+ * the same key committed first (the caller rolls back and replays that one's answer). An expired
+ * record is replaced.
+ */
+export async function remember (db: Executor, userId: string, key: string, print: string, answer: StoredAnswer, ttlMs: number): Promise<boolean> {
+  const rows = await db.insert(idempotencyKeys)
+    .values({ userId, key, fingerprint: print, statusCode: answer.statusCode, response: answer.body })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.userId, idempotencyKeys.key],
+      set: { fingerprint: print, statusCode: answer.statusCode, response: answer.body, createdAt: sql`now()` },
+      setWhere: sql`${idempotencyKeys.createdAt} <= now() - make_interval(secs => ${ttlMs / 1000})`
+    })
+    .returning({ key: idempotencyKeys.key })
+  return rows.length > 0
+}
+
+export async function forgetExpired (db: Database, ttlMs: number): Promise<void> {
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${ttlMs / 1000})`))
+}

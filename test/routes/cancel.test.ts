@@ -1,0 +1,58 @@
+// test-database: postgres
+import t from 'tap'
+import { eq } from 'drizzle-orm'
+import { artifacts } from '../../src/db/schema.js'
+import { CANCELLED_STEP } from '../../src/generation/lifecycle.js'
+import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
+import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { planTopic, startGeneration, waitForTerminal } from '../support/generation.js'
+import { openSse, payload } from '../support/sse.js'
+
+const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+t.test('cancel: the Claude stream stops within a second, nothing is saved, the stream ends cancelled, and it can start again', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  fake.reportBehaviors = [{ kind: 'report', chunkDelayMs: 300 }]
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const { url } = await listenOnLoopback(app)
+  const { topic_id: topicId } = await planTopic(app, 'cancel-user')
+  await startGeneration(app, 'cancel-user', { topic_id: topicId })
+  await waitUntil(() => app.statusStore.get(topicId)?.progress_percent === 5)
+  const stream = await openSse(`${url}/api/topics/${topicId}/status/stream`, bearer('cancel-user'))
+
+  const other = await app.inject({ method: 'POST', url: `/api/topics/${topicId}/cancel`, headers: bearer('someone-else') })
+  t.equal(other.statusCode, 404, 'only the owner may cancel')
+
+  const cancelledAt = performance.now()
+  const res = await app.inject({ method: 'POST', url: `/api/topics/${topicId}/cancel`, headers: bearer('cancel-user') })
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { success: true, data: { topic_id: topicId, status: 'cancelled', current_step: CANCELLED_STEP, completed_at: /Z$/ } })
+  await waitUntil(() => app.generator.runningCount === 0, 5000)
+  t.ok(performance.now() - cancelledAt < 1000, 'the writer stopped within a second')
+
+  const frames = (await stream.rest(5000)).filter((frame) => frame.type === 'message')
+  t.match(payload(frames.at(-1) as never), { event: 'completion', status: 'cancelled' }, 'the completion event carries it')
+  t.same(await app.db.select().from(artifacts).where(eq(artifacts.topicId, topicId)), [], 'nothing saved')
+
+  const again = await app.inject({ method: 'POST', url: `/api/topics/${topicId}/cancel`, headers: bearer('cancel-user') })
+  t.same(again.json(), res.json(), 'cancelling again answers the same state')
+  t.equal((await startGeneration(app, 'cancel-user', { topic_id: topicId })).statusCode, 202, 'it can be generated again')
+  t.equal((await waitForTerminal(app, topicId)).status, 'completed')
+})
+
+t.test('a report waiting for a worker says so and gives its place in line', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), GENERATION_CONCURRENCY: '1' } })
+  const ids: number[] = []
+  for (let i = 0; i < 3; i++) ids.push((await startGeneration(app, 'queue-user', {})).json().data.topic_id)
+  const third = await app.inject({ method: 'GET', url: `/api/topics/${ids[2]}/status`, headers: bearer('queue-user') })
+  t.match(third.json().data, { status: 'generating', progress_percent: 0, current_step: /^생성 대기 중: 앞에 [12]건이 있습니다/ })
+  for (const id of ids) t.equal((await waitForTerminal(app, id, 60_000)).status, 'completed')
+})

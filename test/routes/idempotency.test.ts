@@ -1,0 +1,32 @@
+// test-database: postgres
+import t from 'tap'
+import { eq } from 'drizzle-orm'
+import { topics } from '../../src/db/schema.js'
+import { bearer, buildTestApp } from '../support/app.js'
+import { SAMPLE_PLAN, waitForTerminal } from '../support/generation.js'
+
+t.test('Idempotency-Key: the same request again gets the same 202 and starts nothing; another body is a 422', async (t) => {
+  const app = await buildTestApp(t, { env: { OFFLINE_PIECE_DELAY_MS: '1' } })
+  const send = (key: string, topic = '2026 디지털뱅킹 트렌드 분석') => app.inject({
+    method: 'POST',
+    url: '/api/topics/generate',
+    headers: { ...bearer('idem-user'), 'idempotency-key': key },
+    payload: { topic, plan: SAMPLE_PLAN }
+  })
+  const [first, second] = await Promise.all([send('key-1'), send('key-1')])
+  t.equal(first!.statusCode, 202)
+  t.equal(second!.statusCode, 202)
+  t.same(second!.json(), first!.json(), 'the same answer')
+  const topicId = first!.json().data.topic_id
+  await waitForTerminal(app, topicId)
+  const third = await send('key-1')
+  t.same(third.json(), first!.json(), 'still the same answer after the report finished')
+  const mine = await app.db.select().from(topics).where(eq(topics.userId, 'idem-user'))
+  t.equal(mine.length, 1, 'one topic, one job')
+
+  const other = await send('key-1', '다른 주제')
+  t.equal(other.statusCode, 422)
+  t.equal(other.json().error.code, 'IDEMPOTENCY_KEY_REUSED')
+  const bad = await app.inject({ method: 'POST', url: '/api/topics/generate', headers: { ...bearer('idem-user'), 'idempotency-key': 'has space' }, payload: { topic: 'x', plan: SAMPLE_PLAN } })
+  t.equal(bad.statusCode, 400)
+})
