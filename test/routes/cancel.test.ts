@@ -51,8 +51,9 @@ t.test('a report waiting for a worker says so and gives its place in line', asyn
   fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
   const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), GENERATION_CONCURRENCY: '1' } })
   const ids: number[] = []
-  for (let i = 0; i < 3; i++) ids.push((await startGeneration(app, 'queue-user', {})).json().data.topic_id)
-  const third = await app.inject({ method: 'GET', url: `/api/topics/${ids[2]}/status`, headers: bearer('queue-user') })
+  // Three users, one report each: the line is shared by everyone's reports.
+  for (let i = 0; i < 3; i++) ids.push((await startGeneration(app, `queue-user-${i}`, {})).json().data.topic_id)
+  const third = await app.inject({ method: 'GET', url: `/api/topics/${ids[2]}/status`, headers: bearer('queue-user-2') })
   t.match(third.json().data, { status: 'generating', progress_percent: 0, current_step: /^생성 대기 중: 앞에 [12]건이 있습니다/ })
   for (const id of ids) t.equal((await waitForTerminal(app, id, 60_000)).status, 'completed')
 })
