@@ -60,6 +60,8 @@ export async function startReplica (t: Teardown, name: string, env: Record<strin
       LOG_LEVEL: 'warn',
       GENERATION_MONITOR_SECONDS: '1',
       PLAN_RATE_LIMIT_MAX: '1000',
+      // The tests read the running reports from /metrics; off by default in production.
+      METRICS_ENABLED: 'true',
       SSE_HEARTBEAT_MS: '1000',
       ...env
     }
@@ -135,6 +137,7 @@ export async function waitFor (condition: () => boolean, timeoutMs = 30_000): Pr
 
 /** The reports this replica is writing now, from its own /metrics. */
 export async function runningOn (replica: Replica): Promise<number> {
-  const text = await (await fetch(`${replica.url}/metrics`)).text()
-  return Number(/^reportflow_generations_running (\d+)$/m.exec(text)?.[1] ?? NaN)
+  const res = await fetch(`${replica.url}/metrics`)
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`)
+  return Number(/^reportflow_generations_running (\d+)$/m.exec(await res.text())?.[1] ?? NaN)
 }
