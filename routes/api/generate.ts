@@ -52,7 +52,7 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { topic, plan, template_id: templateId, topic_id: topicId } = request.body
     const key = request.headers['idempotency-key']
     const answer = await app.generator.enqueue(
-      { userId: request.userId, topic: topic.trim(), plan, templateId, topicId },
+      { userId: request.userId, topic: topic.trim(), plan, templateId, topicId, requestId: request.id },
       key === undefined ? undefined : { key, body: request.body })
     return reply.code(answer.statusCode as 202).send(answer.body as Static<ReturnType<typeof Success<typeof GenerateResponse>>>)
   })

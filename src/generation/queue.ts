@@ -10,6 +10,8 @@ export interface ReportJobData {
   topicId: number
   /** The run's id, as the topic row records it (a dead-lettered copy gets a new job id). */
   run: string
+  /** The /generate request that queued it, so the job's log lines can be traced back to it. */
+  requestId?: string
 }
 
 export interface JobQueueOptions {

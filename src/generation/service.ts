@@ -30,6 +30,8 @@ export interface GenerationRequest {
   plan: string
   templateId?: number | null
   topicId?: number
+  /** The request that asked for it: the job's log lines carry it. */
+  requestId?: string
 }
 
 /** Told how each generation ended (for metrics); the service works the same without one. */
@@ -216,7 +218,7 @@ export class GenerationService {
         const answer = answerFor(topicId)
         if (idempotency && !await remember(tx, request.userId, idempotency.key, print!, answer, ttl)) throw new KeyTaken()
         const queued = await this.lifecycle.claim(tx, { topicId, topic: request.topic, templateId: template.id, plan: request.plan, sections, jobId })
-        await boss.send(REPORT_QUEUE, { topicId, run: jobId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
+        await boss.send(REPORT_QUEUE, { topicId, run: jobId, requestId: request.requestId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
         return { answer, topicId, queued }
       })
       this.lifecycle.claimed(topicId, queued, request.userId)
@@ -244,8 +246,8 @@ export class GenerationService {
     const { llm, log: rootLog } = this.#options
     const run: Run = { topicId: job.data.topicId, jobId: job.data.run }
     const attempt = job.retryCount + 1
-    const log = rootLog.child({ topicId: run.topicId, jobId: job.id, attempt })
     const [topic] = await db.select().from(topics).where(eq(topics.id, run.topicId))
+    const log = rootLog.child({ requestId: job.data.requestId, userId: topic?.userId, topicId: run.topicId, jobId: job.id, attempt })
     // Cancelled while it waited, or replaced by a newer run: nothing to write.
     if (!topic || topic.status !== 'generating' || topic.generationJobId !== run.jobId) return
 

@@ -42,7 +42,7 @@ const INPUTS: Input[] = [
   ...['page', 'page_size'].map((field): Input => ({
     route: 'GET /api/topics', part: 'querystring', field, request: (value) => ({ method: 'GET', url: query('/api/topics', field, value) })
   })),
-  ...['access_token', 'last_event_id'].map((field): Input => ({
+  ...['access_token', 'last_event_id', 'include'].map((field): Input => ({
     route: 'GET /api/topics/{id}/status/stream',
     part: 'querystring',
     field,
