@@ -4,7 +4,7 @@ import { DrizzleQueryError } from 'drizzle-orm'
 import { isDatabaseUnavailable } from '../src/db/unavailable.js'
 import { AppError, ERROR_STATUS, type ErrorCode } from '../src/errors.js'
 
-interface ValidationIssue {
+export interface ValidationIssue {
   instancePath: string
   keyword: string
   message?: string
@@ -27,6 +27,12 @@ function describeValidation (issues: ValidationIssue[], context: string | undefi
   return `${field} ${first.message ?? 'is invalid'}`
 }
 
+/** The answer to input that failed its schema; `context` names the part checked (body, querystring, …). */
+export function validationFailure (issues: ValidationIssue[], context: string | undefined): AppError {
+  const details = issues.map((issue) => ({ field: `${context ?? ''}${issue.instancePath}`, message: issue.message }))
+  return new AppError('VALIDATION_ERROR', describeValidation(issues, context), { details })
+}
+
 /** Seconds a client is asked to wait before retrying while the database is unreachable. */
 const DATABASE_RETRY_AFTER_SECONDS = 5
 
@@ -38,13 +44,7 @@ export const databaseUnavailable = () => new AppError('SERVICE_UNAVAILABLE',
 function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): AppError {
   if (error instanceof AppError) return error
   if (isDatabaseUnavailable(error)) return databaseUnavailable()
-  if (error.validation) {
-    const details = error.validation.map((issue) => ({
-      field: `${error.validationContext ?? ''}${issue.instancePath}`,
-      message: issue.message
-    }))
-    return new AppError('VALIDATION_ERROR', describeValidation(error.validation, error.validationContext), { details })
-  }
+  if (error.validation) return validationFailure(error.validation, error.validationContext)
   const code = error.code ?? ''
   const status = error.statusCode ?? 500
   if (code.startsWith('FST_JWT_') || code.startsWith('FAST_JWT_') || status === 401) return invalidToken()
@@ -81,18 +81,23 @@ function loggable (error: Error): Record<string, unknown> {
   return error instanceof DrizzleQueryError ? { err: error.cause, query: error.query } : { err: error }
 }
 
-export function sendError (request: FastifyRequest, reply: FastifyReply, error: AppError) {
-  if (error.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.extra.retryAfterSeconds))
-  return reply.code(error.statusCode).type('application/json; charset=utf-8').send({
-    success: false,
+/** The body of every error answer (the ErrorEnvelope schema); MCP tool errors carry it too. */
+export function errorEnvelope (error: AppError, requestId: string) {
+  return {
+    success: false as const,
     error: {
       code: error.code,
       message: error.message,
       ...(error.extra.details === undefined ? {} : { details: error.extra.details }),
       ...(error.extra.hint === undefined ? {} : { hint: error.extra.hint })
     },
-    meta: { requestId: request.id }
-  })
+    meta: { requestId }
+  }
+}
+
+export function sendError (request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  if (error.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.extra.retryAfterSeconds))
+  return reply.code(error.statusCode).type('application/json; charset=utf-8').send(errorEnvelope(error, request.id))
 }
 
 export default fp(async function errors (app: FastifyInstance) {

@@ -20,6 +20,7 @@ import statusStorePlugin from '../plugins/status-store.js'
 import validationPlugin from '../plugins/validation.js'
 import apiRoutes from '../routes/api/index.js'
 import healthRoutes from '../routes/health.js'
+import mcpRoutes from '../routes/mcp/index.js'
 import { ErrorEnvelope } from '../routes/schemas.js'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/client.js'
@@ -78,6 +79,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(generationPlugin)
 
   await app.register(healthRoutes)
+  await app.register(mcpRoutes)
   await app.register(apiRoutes, { prefix: '/api' })
   await app.register(staticPagePlugin)
 

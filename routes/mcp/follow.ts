@@ -1,0 +1,32 @@
+import type { StatusStore } from '../../src/status/store.js'
+import type { StatusSnapshot } from '../../src/status/types.js'
+
+export interface FollowOptions {
+  store: StatusStore
+  topicId: number
+  waitMs: number
+  /** Aborted when the MCP client cancels the call or goes away. */
+  signal: AbortSignal
+  /** Called for each step forward, with the same snapshots the status stream sends. */
+  onProgress: (snapshot: StatusSnapshot) => Promise<void>
+}
+
+/**
+ * Follows a generation through the status store's events — the ones the SSE stream is fed
+ * by — until it finishes, `waitMs` passes or the caller stops listening. The generation itself
+ * goes on regardless: following only watches it.
+ *
+ * MCP progress must grow with every notification, while the store may publish a new step at
+ * the same percentage; only steps that move the percentage are passed on.
+ */
+export async function followGeneration ({ store, topicId, waitMs, signal, onProgress }: FollowOptions): Promise<void> {
+  // Server shutdown closes the store, which ends this subscription too, so a waiting call
+  // never holds the server open past its grace period.
+  const events = store.subscribe(topicId, { signal: AbortSignal.any([signal, AbortSignal.timeout(waitMs)]) })
+  let reported = -1
+  for await (const { snapshot } of events) {
+    if (snapshot.progress_percent <= reported) continue
+    reported = snapshot.progress_percent
+    await onProgress(snapshot)
+  }
+}
