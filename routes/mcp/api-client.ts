@@ -45,7 +45,7 @@ export class ApiClient {
   async data<T = unknown> (request: ApiRequest): Promise<T> {
     const response = await this.#inject(request)
     const body = parseJson(response.body)
-    if (response.statusCode >= 400) throw new ApiFailure(asEnvelope(body, this.caller.requestId))
+    if (response.statusCode >= 400) throw new ApiFailure(asEnvelope(response.statusCode, body, this.caller.requestId))
     if (!isObject(body) || body.success !== true) {
       throw ApiFailure.of(new AppError('INTERNAL_ERROR', 'An internal error occurred'), this.caller.requestId)
     }
@@ -55,7 +55,7 @@ export class ApiClient {
   /** A download: the bytes and their media type. */
   async file (url: string): Promise<ApiFile> {
     const response = await this.#inject({ method: 'GET', url })
-    if (response.statusCode >= 400) throw new ApiFailure(asEnvelope(parseJson(response.body), this.caller.requestId))
+    if (response.statusCode >= 400) throw new ApiFailure(asEnvelope(response.statusCode, parseJson(response.body), this.caller.requestId))
     return { contentType: String(response.headers['content-type'] ?? 'application/octet-stream'), bytes: response.rawPayload }
   }
 
@@ -84,9 +84,13 @@ function parseJson (text: string): unknown {
   }
 }
 
-function asEnvelope (body: unknown, requestId: string): ErrorEnvelope {
+/** Our routes always answer with the envelope; Fastify itself does not while it closes (a bare 503). */
+function asEnvelope (statusCode: number, body: unknown, requestId: string): ErrorEnvelope {
   if (isObject(body) && body.success === false && isObject(body.error) && typeof body.error.code === 'string') {
     return body as ErrorEnvelope
   }
-  return errorEnvelope(new AppError('INTERNAL_ERROR', 'An internal error occurred'), requestId)
+  const error = statusCode === 503
+    ? new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable')
+    : new AppError('INTERNAL_ERROR', 'An internal error occurred')
+  return errorEnvelope(error, requestId)
 }

@@ -43,7 +43,7 @@ async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, ans
   let status = tool.name === 'get_report_status' ? answer as StatusSnapshot : await readStatus()
   const waitSeconds = args.wait_seconds as number
   if (status.status === 'generating' && waitSeconds > 0) {
-    await followGeneration({
+    const latest = await followGeneration({
       store: context.store,
       topicId,
       waitMs: waitSeconds * 1000,
@@ -56,7 +56,9 @@ async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, ans
         }).catch((error: unknown) => context.log.debug({ err: error }, 'MCP progress notification not delivered'))
       }
     })
-    status = await readStatus()
+    // The snapshot itself rather than a second request: the server may be shutting down, when
+    // it takes no new requests, and a client that waited through that should still get its answer.
+    status = latest ?? await readStatus()
   }
   const links = status.status === 'completed' ? artifactLinks(await latestArtifacts(api, topicId)) : []
   return success(status as unknown as Record<string, unknown>, links)

@@ -18,15 +18,21 @@ export interface FollowOptions {
  *
  * MCP progress must grow with every notification, while the store may publish a new step at
  * the same percentage; only steps that move the percentage are passed on.
+ *
+ * Returns the last snapshot seen — what /status answers from memory for the owner of a live run —
+ * or undefined if the store had none (the run lives in another process, or ended long ago).
  */
-export async function followGeneration ({ store, topicId, waitMs, signal, onProgress }: FollowOptions): Promise<void> {
+export async function followGeneration ({ store, topicId, waitMs, signal, onProgress }: FollowOptions): Promise<StatusSnapshot | undefined> {
   // Server shutdown closes the store, which ends this subscription too, so a waiting call
   // never holds the server open past its grace period.
   const events = store.subscribe(topicId, { signal: AbortSignal.any([signal, AbortSignal.timeout(waitMs)]) })
+  let latest: StatusSnapshot | undefined
   let reported = -1
   for await (const { snapshot } of events) {
+    latest = snapshot
     if (snapshot.progress_percent <= reported) continue
     reported = snapshot.progress_percent
     await onProgress(snapshot)
   }
+  return latest
 }

@@ -2,10 +2,11 @@ import t from 'tap'
 import { createHash } from 'node:crypto'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js'
+import type { CallToolResult, Progress, ResourceLink } from '@modelcontextprotocol/sdk/types.js'
 import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { SAMPLE_PLAN } from '../support/generation.js'
+import { SHUTDOWN_MESSAGE } from '../../src/generation/service.js'
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>
 type Teardown = { teardown: (fn: () => unknown) => void }
@@ -30,6 +31,10 @@ async function startService (t: Teardown, env: Record<string, string> = {}) {
 }
 
 const structured = <T = Record<string, unknown>>(result: unknown) => (result as CallToolResult).structuredContent as T
+
+function resourceLinks (result: unknown): ResourceLink[] {
+  return (result as CallToolResult).content.filter((block): block is ResourceLink => block.type === 'resource_link')
+}
 
 /** A tool error's text is the API's error envelope. */
 function envelopeOf (result: unknown) {
@@ -112,7 +117,7 @@ t.test('plan → generate with progress → completed → both files as resource
   const api = await app.inject({ method: 'GET', url: `/api/topics/${plan.topic_id}/status`, headers: bearer('mcp-alice') })
   t.same(structured(polled), api.json().data, 'exactly the API\'s /status answer')
 
-  const links = generated.content.filter((block) => block.type === 'resource_link')
+  const links = resourceLinks(generated)
   t.same(links.map((link) => link.mimeType).sort(), ['application/hwp+zip', 'text/markdown'])
   const hwpxLink = links.find((link) => link.mimeType === 'application/hwp+zip')!
   const mdLink = links.find((link) => link.mimeType === 'text/markdown')!
@@ -165,7 +170,7 @@ t.test('generate without waiting, then follow with get_report_status', async (t)
   )
   t.match(structured(followed), { status: 'completed', progress_percent: 100 })
   t.ok(progress.length >= 2 && progress.at(-1) === 100, `progress while following (${progress.join(', ')})`)
-  t.equal(followed.content.filter((block) => block.type === 'resource_link').length, 2)
+  t.equal(resourceLinks(followed).length, 2)
 })
 
 t.test('another user\'s topic and files are not found, exactly as over the API', async (t) => {
@@ -241,7 +246,25 @@ t.test('a failed generation is reported with its Korean message', async (t) => {
   const client = await connect(t, url, bearer('mcp-unlucky'))
   const result = await client.callTool({ name: 'generate_report', arguments: { topic: TOPIC, plan: SAMPLE_PLAN, wait_seconds: 60 } })
   t.match(structured(result), { status: 'failed', error_message: /다시 시도해 주세요/, artifact_id: null })
-  t.equal(result.content.filter((block) => block.type === 'resource_link').length, 0)
+  t.same(resourceLinks(result), [])
+})
+
+t.test('a deploy while a call waits: the call answers with the interrupted status and the server still closes', async (t) => {
+  const { app, url, fake } = await startService(t, { SHUTDOWN_GRACE_MS: '100' })
+  fake.reportBehaviors = [{ kind: 'hang' }]
+  const client = await connect(t, url, bearer('mcp-deployed'))
+  let writing: () => void
+  const started = new Promise<void>((resolve) => { writing = resolve })
+  const call = client.callTool(
+    { name: 'generate_report', arguments: { topic: TOPIC, plan: SAMPLE_PLAN, wait_seconds: 600 } },
+    undefined,
+    { onprogress: (update) => { if (update.progress >= 5) writing() } }
+  )
+  await started
+  const closed = app.close()
+  const result = await call
+  await closed
+  t.match(structured(result), { status: 'failed', error_message: SHUTDOWN_MESSAGE })
 })
 
 t.test('no token, a bad token, and methods a stateless server does not serve', async (t) => {
