@@ -39,8 +39,8 @@ async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, ans
   const { api } = context
   const topicId = (answer as { topic_id: number }).topic_id
   const readStatus = () => api.data<StatusSnapshot>({ method: 'GET', url: `/api/topics/${topicId}/status` })
-  // get_report_status's own answer is the status; generate_report's is the 202, so ask.
-  let status = tool.name === 'get_report_status' ? answer as StatusSnapshot : await readStatus()
+  // generate_report's answer is the 202's, so the status is asked for.
+  let status = tool.readsStatus ? answer as StatusSnapshot : await readStatus()
   const waitSeconds = args.wait_seconds as number
   if (status.status === 'generating' && waitSeconds > 0) {
     const latest = await followGeneration({

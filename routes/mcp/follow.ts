@@ -25,14 +25,20 @@ export interface FollowOptions {
 export async function followGeneration ({ store, topicId, waitMs, signal, onProgress }: FollowOptions): Promise<StatusSnapshot | undefined> {
   // Server shutdown closes the store, which ends this subscription too, so a waiting call
   // never holds the server open past its grace period.
-  const events = store.subscribe(topicId, { signal: AbortSignal.any([signal, AbortSignal.timeout(waitMs)]) })
+  const waited = new AbortController()
+  const timer = setTimeout(() => waited.abort(), waitMs)
+  const events = store.subscribe(topicId, { signal: AbortSignal.any([signal, waited.signal]) })
   let latest: StatusSnapshot | undefined
   let reported = -1
-  for await (const { snapshot } of events) {
-    latest = snapshot
-    if (snapshot.progress_percent <= reported) continue
-    reported = snapshot.progress_percent
-    await onProgress(snapshot)
+  try {
+    for await (const { snapshot } of events) {
+      latest = snapshot
+      if (snapshot.progress_percent <= reported) continue
+      reported = snapshot.progress_percent
+      await onProgress(snapshot)
+    }
+  } finally {
+    clearTimeout(timer)
   }
   return latest
 }

@@ -21,7 +21,7 @@ interface ToolDeclaration {
   annotations: ToolAnnotations
 }
 
-export const STATUS_OPERATION = 'GET /api/topics/:id/status'
+const STATUS_OPERATION = 'GET /api/topics/:id/status'
 const MAX_WAIT_SECONDS = 600
 const TOPIC_ID = { argument: 'topic_id', description: '보고서 주제 ID (plan_report 또는 generate_report가 돌려준 topic_id)' }
 
@@ -95,6 +95,8 @@ export interface CatalogueTool {
   name: string
   definition: Tool
   follows: boolean
+  /** Its API answer is the status itself (rather than the start of a generation). */
+  readsStatus: boolean
   listKey: string | undefined
   /** Checks the arguments as the API checks a body (strict types) and fills in defaults; issues when invalid. */
   validate: (args: Record<string, unknown>) => ValidationIssue[] | undefined
@@ -180,6 +182,7 @@ export function buildCatalogue (routes: ApiRoutes, compile: FastifySchemaCompile
         annotations: { title: declaration.title, ...declaration.annotations }
       },
       follows: declaration.follows !== undefined,
+      readsStatus: declaration.operation === STATUS_OPERATION,
       listKey: declaration.listKey,
       validate: (args) => validator(args) === true ? undefined : (validator.errors ?? []) as ValidationIssue[],
       request: requestFor(declaration, route)

@@ -239,6 +239,9 @@ t.test('the /plan rate limit is one budget for the API and MCP', async (t) => {
   t.equal((await apiError(app, 'mcp-busy', 'POST', '/api/topics/plan', { topic: TOPIC })).status, 429, 'the API counts the MCP calls')
   const other = await connect(t, url, bearer('mcp-calm'))
   t.notOk((await other.callTool({ name: 'plan_report', arguments: { topic: TOPIC } })).isError, 'per user')
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' })
+  t.match(metrics.body, /http_request_duration_seconds_count\{method="POST",route="\/api\/topics\/plan",status_code="429"\} 2/,
+    'the plans the tools ran are counted like any request (one refused over MCP, one over the API)')
 })
 
 t.test('a failed generation is reported with its Korean message', async (t) => {
