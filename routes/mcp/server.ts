@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv'
 import {
   CallToolRequestSchema, ErrorCode, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
   McpError, ReadResourceRequestSchema
@@ -18,6 +19,13 @@ const INSTRUCTIONS = [
   '(4) 아직 생성 중이면 get_report_status를 wait_seconds와 함께 부릅니다. (5) 리소스(reportflow://artifacts/{id})를 읽어 보고서를 받습니다.',
   '오류는 API와 같은 {success:false, error:{code, message}} JSON으로 옵니다.'
 ].join('\n')
+
+/**
+ * The SDK makes an Ajv instance (formats included) per server unless given one, and a server is
+ * made per request here; it only validates what a client sends back to a server request, which
+ * this server never makes, so one instance serves them all.
+ */
+const sharedValidator = new AjvJsonSchemaValidator()
 
 export interface McpServerContext {
   catalogue: Map<string, CatalogueTool>
@@ -42,7 +50,7 @@ async function asProtocolErrors<T> (work: () => Promise<T>): Promise<T> {
 export function createMcpServer ({ catalogue, api, store, requestId, log }: McpServerContext): Server {
   const server = new Server(
     { name: 'reportflow', title: 'reportflow 보고서 생성', version: pkg.version },
-    { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS }
+    { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator }
   )
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...catalogue.values()].map((tool) => tool.definition) }))
