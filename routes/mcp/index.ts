@@ -6,7 +6,7 @@ import { ApiRoutes } from './api-routes.js'
 import { createMcpServer } from './server.js'
 import { buildCatalogue, type CatalogueTool } from './tools.js'
 
-export const MCP_PATH = '/mcp'
+const MCP_PATH = '/mcp'
 
 /** No session, so no stream of server-initiated messages to open and nothing to delete (spec: answer 405). */
 function methodNotAllowed (reply: FastifyReply) {
@@ -22,7 +22,7 @@ function methodNotAllowed (reply: FastifyReply) {
  * tokens as the API.
  *
  * Stateless: every POST gets its own server and transport, bound to the user its token names, and
- * answers on its own response (an SSE stream when a call sends progress). Nothing lives between
+ * answers on its own response (an SSE stream: the call's progress, then its result). Nothing lives between
  * requests, so any replica can answer any request, a restart or deploy loses no session, and there
  * is no session table to bound or expire. What a session would add — server-initiated messages on
  * GET and resource subscriptions — the tools do not need: progress travels on the call's stream.
