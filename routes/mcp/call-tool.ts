@@ -29,11 +29,9 @@ function failure (envelope: ErrorEnvelope): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(envelope) }] }
 }
 
-function progressMessage (snapshot: StatusSnapshot): string {
-  if (snapshot.status === 'completed') return '보고서 완성'
-  if (snapshot.status === 'failed') return snapshot.error_message ?? '보고서 생성 실패'
-  return snapshot.current_step ?? '생성 중'
-}
+/** Only steps forward are sent, so a run that fails or is cancelled (its percentage stays) sends none. */
+const progressMessage = (snapshot: StatusSnapshot) => snapshot.status === 'completed' ? '보고서 완성' : snapshot.current_step ?? '보고서 작성 중'
+
 
 async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, answer: unknown, context: CallContext): Promise<CallToolResult> {
   const { api } = context
