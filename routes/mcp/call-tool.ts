@@ -32,7 +32,6 @@ function failure (envelope: ErrorEnvelope): CallToolResult {
 /** Only steps forward are sent, so a run that fails or is cancelled (its percentage stays) sends none. */
 const progressMessage = (snapshot: StatusSnapshot) => snapshot.status === 'completed' ? '보고서 완성' : snapshot.current_step ?? '보고서 작성 중'
 
-
 async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, answer: unknown, context: CallContext): Promise<CallToolResult> {
   const { api } = context
   const topicId = (answer as { topic_id: number }).topic_id
