@@ -1,3 +1,4 @@
+// test-database: postgres
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -209,6 +210,11 @@ t.test('bad arguments are refused by the schema with the API\'s validation error
   const apiWrongType = await apiError(app, 'mcp-careless', 'POST', '/api/topics/plan', { topic: 123 })
   t.equal(wrongType.error.code, 'VALIDATION_ERROR')
   t.equal(wrongType.error.message, apiWrongType.error.message, 'the message the API gives for the same body')
+
+  const nul = envelopeOf(await client.callTool({ name: 'plan_report', arguments: { topic: 'a\u0000b' } }))
+  const apiNul = await apiError(app, 'mcp-careless', 'POST', '/api/topics/plan', { topic: 'a\u0000b' })
+  t.match(nul.error, { code: apiNul.error.code, message: apiNul.error.message, details: [{ field: 'arguments/topic' }] },
+    'text PostgreSQL cannot store is refused as the API refuses it')
 
   const missing = envelopeOf(await client.callTool({ name: 'generate_report', arguments: { topic: TOPIC } }))
   t.match(missing.error, { code: 'VALIDATION_ERROR', message: 'plan is required' })
