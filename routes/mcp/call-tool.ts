@@ -7,7 +7,7 @@ import type { StatusSnapshot } from '../../src/status/types.js'
 import { ApiFailure, type ApiClient, type ErrorEnvelope } from './api-client.js'
 import { followGeneration } from './follow.js'
 import { artifactLinks, latestArtifacts } from './resources.js'
-import { type CatalogueTool } from './tools.js'
+import { asStructured, type CatalogueTool } from './tools.js'
 
 export interface CallContext {
   api: ApiClient
@@ -68,7 +68,7 @@ export async function callTool (tool: CatalogueTool, args: Record<string, unknow
   try {
     const answer = await context.api.data(tool.request(args))
     if (tool.follows) return await statusOf(tool, args, answer, context)
-    return success(tool.listKey ? { [tool.listKey]: answer } : answer as Record<string, unknown>)
+    return success(asStructured(tool, answer))
   } catch (error) {
     if (error instanceof ApiFailure) return failure(error.envelope)
     context.log.error({ err: error, tool: tool.name }, 'MCP tool failed')

@@ -14,8 +14,6 @@ interface ToolDeclaration {
   pathArguments?: Record<string, { argument: string, description: string }>
   /** The tool can wait for the generation (`wait_seconds`) and answers with the topic's status. */
   follows?: { defaultWaitSeconds: number }
-  /** A list answer goes under this key: a tool's structured result must be an object. */
-  listKey?: string
   /** Offered only when the API has the operation. */
   optional?: boolean
   annotations: ToolAnnotations
@@ -32,7 +30,6 @@ const DECLARATIONS: ToolDeclaration[] = [
     description: '쓸 수 있는 보고서 템플릿(모두가 쓰는 공유 템플릿과 내 템플릿)을 보여 줍니다. ' +
       '템플릿의 지침(prompt_system)이 계획과 보고서의 구성을 정합니다. id를 plan_report와 generate_report의 template_id로 넘기세요.',
     operation: 'GET /api/templates',
-    listKey: 'templates',
     annotations: { readOnlyHint: true, openWorldHint: false }
   },
   {
@@ -91,13 +88,17 @@ const waitSeconds = (defaultSeconds: number): JsonSchema => ({
   description: `완료를 기다릴 최대 시간(초, 0–${MAX_WAIT_SECONDS}). 0이면 기다리지 않고 지금 상태를 답합니다. 기다리는 동안 생성이 끝나면 바로 답합니다.`
 })
 
+/** A tool's structured result must be an object: a bare list answer goes under `items`, as the paged lists have it. */
+const LIST_KEY = 'items'
+
 export interface CatalogueTool {
   name: string
   definition: Tool
   follows: boolean
   /** Its API answer is the status itself (rather than the start of a generation). */
   readsStatus: boolean
-  listKey: string | undefined
+  /** Its API answer is a bare list, to be put under LIST_KEY. */
+  wrapsList: boolean
   /** Checks the arguments as the API checks a body (strict types) and fills in defaults; issues when invalid. */
   validate: (args: Record<string, unknown>) => ValidationIssue[] | undefined
   /** The API request for valid arguments. */
@@ -137,10 +138,13 @@ function inputSchema (declaration: ToolDeclaration, route: ApiRoute): JsonSchema
 function outputSchema (declaration: ToolDeclaration, route: ApiRoute, statusRoute: ApiRoute): JsonSchema {
   const data = declaration.follows ? statusRoute.data : route.data
   if (!data) throw new Error(`MCP: ${declaration.operation} declares no success answer`)
-  if (declaration.listKey) return { type: 'object', properties: { [declaration.listKey]: data }, required: [declaration.listKey] }
-  if (data.type !== 'object') throw new Error(`MCP: the answer of ${declaration.operation} is not an object; give the tool a listKey`)
+  if (data.type === 'array') return { type: 'object', properties: { [LIST_KEY]: data }, required: [LIST_KEY] }
+  if (data.type !== 'object') throw new Error(`MCP: the answer of ${declaration.operation} is neither an object nor a list`)
   return data
 }
+
+export const asStructured = (tool: CatalogueTool, answer: unknown) =>
+  (tool.wrapsList ? { [LIST_KEY]: answer } : answer) as Record<string, unknown>
 
 function requestFor (declaration: ToolDeclaration, route: ApiRoute) {
   const pathArguments = Object.entries(declaration.pathArguments ?? {})
@@ -171,6 +175,7 @@ export function buildCatalogue (routes: ApiRoutes, compile: FastifySchemaCompile
     }
     const input = plainSchema(inputSchema(declaration, route))
     const validator = compile({ schema: input, method: 'POST', url: '/mcp', httpPart: 'body' })
+    const output = plainSchema(outputSchema(declaration, route, statusRoute))
     catalogue.set(declaration.name, {
       name: declaration.name,
       definition: {
@@ -178,12 +183,12 @@ export function buildCatalogue (routes: ApiRoutes, compile: FastifySchemaCompile
         title: declaration.title,
         description: declaration.description,
         inputSchema: input as Tool['inputSchema'],
-        outputSchema: plainSchema(outputSchema(declaration, route, statusRoute)) as Tool['outputSchema'],
+        outputSchema: output as Tool['outputSchema'],
         annotations: { title: declaration.title, ...declaration.annotations }
       },
       follows: declaration.follows !== undefined,
       readsStatus: declaration.operation === STATUS_OPERATION,
-      listKey: declaration.listKey,
+      wrapsList: !declaration.follows && route.data?.type === 'array',
       validate: (args) => validator(args) === true ? undefined : (validator.errors ?? []) as ValidationIssue[],
       request: requestFor(declaration, route)
     })

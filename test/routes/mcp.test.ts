@@ -73,7 +73,7 @@ t.test('tools: listed with input and output schemas taken from the API routes', 
   t.match(generate.outputSchema?.properties, { status: {}, progress_percent: {}, artifact_id: {} }, 'answers with the /status shape')
   t.match(byName.get('get_report_status')!.inputSchema, { required: ['topic_id'], properties: { topic_id: { type: 'integer', minimum: 1 } } })
   t.match(byName.get('list_reports')!.inputSchema.properties, { page: { default: 1 }, page_size: { maximum: 100 } })
-  t.match(byName.get('list_templates')!.outputSchema, { required: ['templates'], properties: { templates: { type: 'array' } } })
+  t.match(byName.get('list_templates')!.outputSchema, { type: 'object', properties: { items: { type: 'array' } } }, 'a list answer is an object with items')
   t.equal(byName.get('get_report_status')!.annotations?.readOnlyHint, true)
   t.notOk(JSON.stringify(tools).includes('"$id"'), 'no $id: clients compile every schema into one validator')
 
@@ -85,8 +85,8 @@ t.test('plan → generate with progress → completed → both files as resource
   const { app, url } = await startService(t)
   const client = await connect(t, url, bearer('mcp-alice'))
 
-  const templates = structured<{ templates: Array<{ id: number, is_default: boolean }> }>(await client.callTool({ name: 'list_templates', arguments: {} }))
-  const template = templates.templates.find((candidate) => candidate.is_default)!
+  const templates = structured<{ items: Array<{ id: number, is_default: boolean }> }>(await client.callTool({ name: 'list_templates', arguments: {} }))
+  const template = templates.items.find((candidate) => candidate.is_default)!
 
   const planned = await client.callTool({ name: 'plan_report', arguments: { topic: TOPIC, template_id: template.id } })
   t.notOk(planned.isError)
@@ -235,7 +235,7 @@ t.test('bad arguments are refused by the schema with the API\'s validation error
 })
 
 t.test('the /plan rate limit is one budget for the API and MCP', async (t) => {
-  const { app, url } = await startService(t, { PLAN_RATE_LIMIT_MAX: '2' })
+  const { app, url } = await startService(t, { PLAN_RATE_LIMIT_MAX: '2', METRICS_ENABLED: 'true' })
   const client = await connect(t, url, bearer('mcp-busy'))
   for (let i = 0; i < 2; i++) {
     t.notOk((await client.callTool({ name: 'plan_report', arguments: { topic: TOPIC } })).isError)
