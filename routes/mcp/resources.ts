@@ -39,7 +39,7 @@ export const ARTIFACT_TEMPLATE: ResourceTemplate = {
   uriTemplate: `${URI_PREFIX}{artifact_id}`,
   name: 'report-file',
   title: '보고서 파일',
-  description: '완성된 보고서 파일 하나(Markdown은 텍스트, HWPX는 바이너리). artifact_id는 get_report_status의 artifact_id 또는 목록의 id입니다.'
+  description: '완성된 보고서 파일 하나(Markdown은 텍스트, HWPX와 DOCX는 바이너리). get_report_status의 리소스 링크나 리소스 목록에 있는 주소입니다.'
 }
 
 function describe (artifact: ArtifactInfo, topic?: string) {

@@ -13,7 +13,7 @@ import { ARTIFACT_TEMPLATE, listArtifactResources, protocolError, readArtifact }
 import type { CatalogueTool } from './tools.js'
 
 const INSTRUCTIONS = [
-  'reportflow는 주제 하나로 한국어 비즈니스 보고서를 만들어 Markdown과 HWPX(한글) 파일로 줍니다.',
+  'reportflow는 주제 하나로 한국어 비즈니스 보고서를 만들어 Markdown, HWPX(한글), DOCX(Word) 파일로 줍니다.',
   '순서: (1) 필요하면 list_templates로 템플릿을 고릅니다. (2) plan_report로 개요를 만들고 사용자에게 보여 주어 고칠 곳을 반영합니다.',
   '(3) generate_report에 topic, 고친 plan, topic_id를 넘깁니다. 진행률 알림이 오고, 끝나면 파일의 리소스 링크가 옵니다.',
   '(4) 아직 생성 중이면 get_report_status를 wait_seconds와 함께 부릅니다. (5) 리소스(reportflow://artifacts/{id})를 읽어 보고서를 받습니다.',

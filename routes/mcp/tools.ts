@@ -44,9 +44,9 @@ const DECLARATIONS: ToolDeclaration[] = [
   {
     name: 'generate_report',
     title: '보고서 생성',
-    description: '승인된 계획(plan 마크다운)으로 보고서를 씁니다: Claude가 본문을 쓰고 Markdown과 HWPX(한글) 파일로 저장합니다. ' +
+    description: '승인된 계획(plan 마크다운)으로 보고서를 씁니다: Claude가 본문을 쓰고 Markdown, HWPX(한글), DOCX(Word) 파일로 저장합니다. ' +
       '생성은 서버에서 계속되고, 이 도구는 wait_seconds 동안 완료를 기다리며 진행률 알림을 보냅니다(요청에 progressToken이 있을 때). ' +
-      '완료되면 두 파일이 리소스 링크로 함께 옵니다. 그 안에 끝나지 않으면 status가 "generating"인 채로 답하니, ' +
+      '완료되면 파일들이 리소스 링크로 함께 옵니다. 그 안에 끝나지 않으면 status가 "generating"인 채로 답하니, ' +
       'get_report_status를 wait_seconds와 함께 다시 부르세요. 이미 생성 중인 주제면 CONFLICT 오류입니다.',
     operation: 'POST /api/topics/generate',
     follows: { defaultWaitSeconds: 50 },

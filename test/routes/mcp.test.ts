@@ -7,6 +7,7 @@ import type { CallToolResult, Progress, ResourceLink } from '@modelcontextprotoc
 import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { SAMPLE_PLAN } from '../support/generation.js'
+import { DOCX_MIME_TYPE } from '../../src/docx/index.js'
 import { SHUTDOWN_MESSAGE } from '../../src/generation/service.js'
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>
@@ -81,7 +82,7 @@ t.test('tools: listed with input and output schemas taken from the API routes', 
   t.same(resourceTemplates.map((template) => template.uriTemplate), ['reportflow://artifacts/{artifact_id}'])
 })
 
-t.test('plan → generate with progress → completed → both files as resources, equal to the downloads', async (t) => {
+t.test('plan → generate with progress → completed → the files as resources, equal to the downloads', async (t) => {
   const { app, url } = await startService(t)
   const client = await connect(t, url, bearer('mcp-alice'))
 
@@ -120,9 +121,10 @@ t.test('plan → generate with progress → completed → both files as resource
   t.same(structured(polled), api.json().data, 'exactly the API\'s /status answer')
 
   const links = resourceLinks(generated)
-  t.same(links.map((link) => link.mimeType).sort(), ['application/hwp+zip', 'text/markdown'])
+  t.same(links.map((link) => link.mimeType).sort(), ['application/hwp+zip', DOCX_MIME_TYPE, 'text/markdown'], 'every file of the report')
   const hwpxLink = links.find((link) => link.mimeType === 'application/hwp+zip')!
   const mdLink = links.find((link) => link.mimeType === 'text/markdown')!
+  const docxLink = links.find((link) => link.mimeType === DOCX_MIME_TYPE)!
   t.equal(hwpxLink.uri, `reportflow://artifacts/${status.artifact_id}`, 'the HWPX link is the status\'s artifact_id')
 
   const hwpx = await client.readResource({ uri: hwpxLink.uri })
@@ -144,8 +146,13 @@ t.test('plan → generate with progress → completed → both files as resource
   t.equal(mdContent.text, mdDownload.body, 'Markdown text equals the download')
   t.match(mdContent.text, '## 시장 분석')
 
+  const docx = (await client.readResource({ uri: docxLink.uri })).contents[0] as { mimeType: string, blob: string }
+  const docxId = docxLink.uri.split('/').at(-1)
+  const docxDownload = await app.inject({ method: 'GET', url: `/api/artifacts/${docxId}/download`, headers: bearer('mcp-alice') })
+  t.equal(sha256(Buffer.from(docx.blob, 'base64')), sha256(docxDownload.rawPayload), 'DOCX bytes equal the download\'s')
+
   const { resources } = await client.listResources()
-  t.same(resources.map((resource) => resource.uri).sort(), [hwpxLink.uri, mdLink.uri].sort(), 'the finished report is listed')
+  t.same(resources.map((resource) => resource.uri).sort(), links.map((link) => link.uri).sort(), 'the finished report is listed')
   t.match(resources.find((resource) => resource.uri === hwpxLink.uri), { mimeType: 'application/hwp+zip', name: /\.hwpx$/, size: hwpxBytes.length })
 
   const reports = structured<{ items: Array<{ id: number, status: string }>, total: number }>(
@@ -172,7 +179,7 @@ t.test('generate without waiting, then follow with get_report_status', async (t)
   )
   t.match(structured(followed), { status: 'completed', progress_percent: 100 })
   t.ok(progress.length >= 2 && progress.at(-1) === 100, `progress while following (${progress.join(', ')})`)
-  t.equal(resourceLinks(followed).length, 2)
+  t.equal(resourceLinks(followed).length, 3, 'Markdown, HWPX and DOCX')
 })
 
 t.test('another user\'s topic and files are not found, exactly as over the API', async (t) => {
