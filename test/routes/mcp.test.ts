@@ -232,8 +232,10 @@ t.test('bad arguments are refused by the schema with the API\'s validation error
   t.match(envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: 0 } })).error, { code: 'VALIDATION_ERROR' })
   t.match(envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: 1, wait_seconds: 601 } })).error, { code: 'VALIDATION_ERROR' })
   t.match(envelopeOf(await client.callTool({ name: 'list_reports', arguments: { page_size: 1000 } })).error, { code: 'VALIDATION_ERROR' })
-  t.match(envelopeOf(await client.callTool({ name: 'plan_report', arguments: { topic: TOPIC, topicc: 'typo' } })).error,
-    { code: 'VALIDATION_ERROR' }, 'an unknown argument is refused, not ignored')
+  const typo = envelopeOf(await client.callTool({ name: 'plan_report', arguments: { topic: TOPIC, topicc: 'typo' } }))
+  const apiTypo = await apiError(app, 'mcp-careless', 'POST', '/api/topics/plan', { topic: TOPIC, topicc: 'typo' })
+  t.match(typo.error, { code: 'VALIDATION_ERROR', message: apiTypo.error.message }, 'an unknown argument is refused, not ignored, in the API\'s words')
+  t.match(typo.error.message, /topicc/)
   t.match(envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: 2_000_000_000 } })).error, { code: 'NOT_FOUND' })
   await t.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), { code: -32602 })
   t.equal(fake.planRequests().length, 0, 'nothing invalid reached Claude')
