@@ -10,6 +10,8 @@ export interface Limits {
   admitGeneration: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   /** preHandler of the status stream: holds a slot of the user's and the topic's for the stream's life. */
   admitStream: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+  /** The same slot for another way of following a run (an MCP call that waits); the function gives it back. */
+  holdStreamSlot: (userId: string, topicId: number) => () => void
   /** Route rate limit of /generate: starts per user per window. */
   generateRate: RateLimitConfig
 }
@@ -40,6 +42,7 @@ export default fp(async function limits (app: FastifyInstance) {
       const release = slots.acquire(request.userId, (request.params as { id: number }).id)
       reply.raw.once('close', release)
     },
+    holdStreamSlot: (userId, topicId) => slots.acquire(userId, topicId),
     generateRate: {
       max: generateRate.max,
       timeWindow: generateRate.windowMs,

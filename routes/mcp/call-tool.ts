@@ -12,6 +12,8 @@ import { asStructured, type CatalogueTool } from './tools.js'
 export interface CallContext {
   api: ApiClient
   store: StatusStore
+  /** A waiting call holds one of the user's and the topic's status-stream slots, as a stream does. */
+  holdStreamSlot: (topicId: number) => () => void
   requestId: string
   log: FastifyBaseLogger
   progressToken: ProgressToken | undefined
@@ -40,6 +42,7 @@ async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, ans
   let status = tool.readsStatus ? answer as StatusSnapshot : await readStatus()
   const waitSeconds = args.wait_seconds as number
   if (status.status === 'generating' && waitSeconds > 0) {
+    const release = context.holdStreamSlot(topicId)
     const latest = await followGeneration({
       store: context.store,
       topicId,
@@ -52,7 +55,7 @@ async function statusOf (tool: CatalogueTool, args: Record<string, unknown>, ans
           params: { progressToken: context.progressToken, progress: snapshot.progress_percent, total: 100, message: progressMessage(snapshot) }
         }).catch((error: unknown) => context.log.debug({ err: error }, 'MCP progress notification not delivered'))
       }
-    })
+    }).finally(release)
     // The snapshot itself rather than a second request: the server may be shutting down, when
     // it takes no new requests, and a client that waited through that should still get its answer.
     status = latest ?? await readStatus()
@@ -71,6 +74,7 @@ export async function callTool (tool: CatalogueTool, args: Record<string, unknow
     return success(asStructured(tool, answer))
   } catch (error) {
     if (error instanceof ApiFailure) return failure(error.envelope)
+    if (error instanceof AppError) return failure(errorEnvelope(error, context.requestId))
     context.log.error({ err: error, tool: tool.name }, 'MCP tool failed')
     return failure(errorEnvelope(new AppError('INTERNAL_ERROR', 'An internal error occurred'), context.requestId))
   }

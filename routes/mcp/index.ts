@@ -45,6 +45,7 @@ export default fp(async function mcp (app: FastifyInstance) {
         catalogue: catalogue!,
         api: new ApiClient(app, { authorization: request.headers.authorization!, requestId: request.id }),
         store: app.statusStore,
+        holdStreamSlot: (topicId) => app.limits.holdStreamSlot(request.userId, topicId),
         requestId: request.id,
         log: request.log
       })
@@ -74,4 +75,4 @@ export default fp(async function mcp (app: FastifyInstance) {
     scope.get(MCP_PATH, { schema: { hide: true } }, async (_request, reply) => methodNotAllowed(reply))
     scope.delete(MCP_PATH, { schema: { hide: true } }, async (_request, reply) => methodNotAllowed(reply))
   })
-}, { name: 'mcp', dependencies: ['auth', 'status-store', 'validation'] })
+}, { name: 'mcp', dependencies: ['auth', 'status-store', 'validation', 'limits'] })

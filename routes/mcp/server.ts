@@ -31,6 +31,7 @@ export interface McpServerContext {
   catalogue: Map<string, CatalogueTool>
   api: ApiClient
   store: StatusStore
+  holdStreamSlot: (topicId: number) => () => void
   requestId: string
   log: FastifyBaseLogger
 }
@@ -47,7 +48,7 @@ async function asProtocolErrors<T> (work: () => Promise<T>): Promise<T> {
  * The MCP server for one HTTP request of one authenticated user (stateless Streamable HTTP):
  * everything it does goes through that user's API client.
  */
-export function createMcpServer ({ catalogue, api, store, requestId, log }: McpServerContext): Server {
+export function createMcpServer ({ catalogue, api, store, holdStreamSlot, requestId, log }: McpServerContext): Server {
   const server = new Server(
     { name: 'reportflow', title: 'reportflow 보고서 생성', version: pkg.version },
     { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator }
@@ -61,6 +62,7 @@ export function createMcpServer ({ catalogue, api, store, requestId, log }: McpS
     return callTool(tool, { ...request.params.arguments }, {
       api,
       store,
+      holdStreamSlot,
       requestId,
       log,
       progressToken: request.params._meta?.progressToken,

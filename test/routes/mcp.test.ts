@@ -268,6 +268,29 @@ t.test('a failed generation is reported with its Korean message', async (t) => {
   t.same(resourceLinks(result), [])
 })
 
+t.test('a waiting call holds one of the status-stream slots, as an SSE stream does', async (t) => {
+  const { app, fake, url } = await startService(t, { STREAMS_PER_TOPIC: '1', SHUTDOWN_GRACE_MS: '100' })
+  fake.reportBehaviors = [{ kind: 'hang' }]
+  const client = await connect(t, url, bearer('mcp-watcher'))
+  const started = structured<{ topic_id: number }>(
+    await client.callTool({ name: 'generate_report', arguments: { topic: TOPIC, plan: SAMPLE_PLAN, wait_seconds: 0 } }))
+  let following: () => void
+  const followed = new Promise<void>((resolve) => { following = resolve })
+  const waiting = client.callTool({ name: 'get_report_status', arguments: { topic_id: started.topic_id, wait_seconds: 2 } }, undefined,
+    { onprogress: () => following() })
+  await followed
+
+  const second = envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: started.topic_id, wait_seconds: 2 } }))
+  t.match(second.error, { code: 'RATE_LIMITED', message: /최대 1개/ })
+  const stream = await app.inject({ method: 'GET', url: `/api/topics/${started.topic_id}/status/stream`, headers: bearer('mcp-watcher') })
+  t.equal(stream.statusCode, 429, 'the SSE stream counts the same slots')
+  t.notOk((await client.callTool({ name: 'get_report_status', arguments: { topic_id: started.topic_id } })).isError, 'a read without waiting needs no slot')
+
+  t.match(structured(await waiting), { status: 'generating' }, 'the wait ran out with the report still being written')
+  const after = await client.callTool({ name: 'get_report_status', arguments: { topic_id: started.topic_id, wait_seconds: 1 } })
+  t.notOk(after.isError, 'the slot came back when the wait ended')
+})
+
 t.test('a deploy while a call waits: the call answers with the interrupted status and the server still closes', async (t) => {
   const { app, url, fake } = await startService(t, { SHUTDOWN_GRACE_MS: '100' })
   fake.reportBehaviors = [{ kind: 'hang' }]
