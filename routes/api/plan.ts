@@ -5,7 +5,7 @@ import { AppError } from '../../src/errors.js'
 import { AdaptiveLimit, MAX_QUEUE_WAIT_MS, MIN_MODEL_MS, PLAN_BUDGET_MS, SaveLatency } from '../../src/planning/plan-budget.js'
 import { outlineSoFar, planResult, sequentialPlanning } from '../../src/planning/sequential-planning.js'
 import { resolveTemplate } from '../../src/templates/repository.js'
-import { createTopic } from '../../src/topics/repository.js'
+import { savePlanDraft } from '../../src/topics/repository.js'
 import { ErrorEnvelope, ok, Success, withNotFound } from '../schemas.js'
 import { PlanSectionSchema } from './topics.js'
 
@@ -83,7 +83,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Descriptions the model finished meanwhile are saved with the topic rather than after it.
       if (refinement) planned = planResult(outlineSoFar(refinement.skeleton, refinement), 'llm', refinement)
       const savingAt = performance.now()
-      const row = await createTopic(app.db, {
+      const row = await savePlanDraft(app.db, {
         userId: request.userId,
         topic,
         templateId: template.id,

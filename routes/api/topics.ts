@@ -1,14 +1,24 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TopicRow } from '../../src/db/schema.js'
-import { getOwnTopic, listOwnTopics } from '../../src/topics/repository.js'
-import { authErrors, IdParams, NullableTimestamp, ok, Page, Pagination, Success, Timestamp, withNotFound } from '../schemas.js'
+import { parsePlanMarkdown } from '../../src/planning/plan-markdown.js'
+import { deleteOwnTopic, getOwnTopic, listOwnTopics, updateOwnTopic, type LatestFile } from '../../src/topics/repository.js'
+import { authErrors, ErrorEnvelope, IdParams, NullableTimestamp, ok, Page, Pagination, Success, Timestamp, withNotFound } from '../schemas.js'
 
 export const PlanSectionSchema = Type.Object({
   title: Type.String(),
   description: Type.String(),
   order: Type.Integer()
 })
+
+const LatestFileSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Union([Type.Literal('md'), Type.Literal('hwpx')]),
+  version: Type.Integer(),
+  filename: Type.String(),
+  size: Type.Integer(),
+  created_at: Timestamp
+}, { description: 'The newest saved file of one kind; download it at /api/artifacts/{id}/download' })
 
 const TopicSummary = Type.Object({
   id: Type.Integer(),
@@ -23,10 +33,31 @@ const TopicSummary = Type.Object({
   updated_at: Timestamp
 })
 
+const TopicListItem = Type.Intersect([TopicSummary, Type.Object({
+  latest_version: Type.Union([Type.Integer(), Type.Null()], { description: 'Version of the newest saved report; null before the first' }),
+  latest_files: Type.Array(LatestFileSchema)
+})])
+
 const TopicDetail = Type.Intersect([TopicSummary, Type.Object({
   plan: Type.Union([Type.String(), Type.Null()]),
   sections: Type.Array(PlanSectionSchema)
 })])
+
+const ListQuery = Type.Object({
+  ...Pagination(20).properties,
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Only topics whose title contains this text (case-insensitive)' }))
+})
+
+const TopicTitle = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: '새 보고서 제목 (앞뒤 공백은 제거됨)' })
+
+const TopicPatch = Type.Object({
+  topic: Type.Optional(TopicTitle),
+  plan: Type.Optional(Type.String({ minLength: 1, maxLength: 50_000, pattern: '\\S', description: 'The edited plan Markdown, saved as the draft' }))
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  examples: [{ topic: '2026 디지털뱅킹 트렌드 분석 (수정)' }, { plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n' }]
+})
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
 
@@ -43,28 +74,69 @@ const toSummary = (row: TopicRow) => ({
   updated_at: row.updatedAt.toISOString()
 })
 
+const toDetail = (row: TopicRow) => ({ ...toSummary(row), plan: row.plan, sections: row.planSections ?? [] })
+
+const toFile = ({ createdAt, ...file }: LatestFile) => ({ ...file, created_at: createdAt.toISOString() })
+
 const topicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/topics', {
     schema: {
       tags: ['topics'],
-      summary: 'The caller\'s topics, newest first',
-      querystring: Pagination(20),
+      summary: 'The caller\'s topics, most recently changed first, optionally searched by title',
+      querystring: ListQuery,
       response: {
-        200: Success(Page(TopicSummary)),
+        200: Success(Page(TopicListItem)),
         ...authErrors
       }
     }
   }, async (request) => {
-    const { page, page_size: pageSize } = request.query
-    const { items, total } = await listOwnTopics(app.db, request.userId, page, pageSize)
-    return ok({ items: items.map(toSummary), page, page_size: pageSize, total })
+    const { page, page_size: pageSize, q } = request.query
+    const { items, total } = await listOwnTopics(app.db, request.userId, page, pageSize, q?.trim() || undefined)
+    return ok({
+      items: items.map((item) => ({
+        ...toSummary(item),
+        latest_version: item.latestFiles[0]?.version ?? null,
+        latest_files: item.latestFiles.map(toFile)
+      })),
+      page,
+      page_size: pageSize,
+      total
+    })
   })
 
   app.get('/topics/:id', {
     schema: { tags: ['topics'], summary: 'One topic with its plan', params: IdParams, response: { 200: Success(TopicDetail), ...withNotFound } }
   }, async (request) => {
-    const row = await getOwnTopic(app.db, request.userId, request.params.id)
-    return ok({ ...toSummary(row), plan: row.plan, sections: row.planSections ?? [] })
+    return ok(toDetail(await getOwnTopic(app.db, request.userId, request.params.id)))
+  })
+
+  app.patch('/topics/:id', {
+    schema: {
+      tags: ['topics'],
+      summary: 'Rename a topic and/or save its edited plan as the draft (not while its report is being written)',
+      params: IdParams,
+      body: TopicPatch,
+      response: { 200: Success(TopicDetail), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
+    }
+  }, async (request) => {
+    const { topic, plan } = request.body
+    const row = await updateOwnTopic(app.db, request.userId, request.params.id, {
+      topic: topic?.trim(),
+      plan: plan === undefined ? undefined : { markdown: plan, sections: parsePlanMarkdown(plan).sections }
+    })
+    return ok(toDetail(row))
+  })
+
+  app.delete('/topics/:id', {
+    schema: {
+      tags: ['topics'],
+      summary: 'Delete a topic with its saved files (not while its report is being written)',
+      params: IdParams,
+      response: { 200: Success(Type.Object({ id: Type.Integer(), deleted: Type.Literal(true) })), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
+    }
+  }, async (request) => {
+    await deleteOwnTopic(app.db, request.userId, request.params.id)
+    return ok({ id: request.params.id, deleted: true as const })
   })
 }
 

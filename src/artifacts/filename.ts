@@ -7,6 +7,11 @@ export function reportBaseName (title: string, fallback: string): string {
   return base || 'report'
 }
 
+/** `…보고서_v2.hwpx`: every version of a report keeps its own name in the downloads folder. */
+export function versionedFileName (base: string, version: number, extension: string): string {
+  return `${base}_v${version}.${extension}`
+}
+
 /**
  * RFC 6266 with an RFC 5987 `filename*` for the real (often Korean) name, and an ASCII
  * `filename` for clients that ignore it.

@@ -5,7 +5,7 @@ import type { Database } from '../db/client.js'
 import { artifacts, topics, type ArtifactKind, type ArtifactRow } from '../db/schema.js'
 import { notFound } from '../errors.js'
 import type { LlmUsage } from '../llm/provider.js'
-import { reportBaseName } from './filename.js'
+import { reportBaseName, versionedFileName } from './filename.js'
 
 export type ArtifactMeta = Omit<ArtifactRow, 'content'>
 
@@ -46,7 +46,7 @@ export async function saveFinishedReport (db: Database, report: FinishedReport):
       topicId: report.topicId,
       kind,
       version,
-      filename: `${base}.${kind}`,
+      filename: versionedFileName(base, version, kind),
       content,
       size: content.byteLength,
       sha256: sha256Hex(content)

@@ -1,7 +1,9 @@
-import { and, count, desc, eq } from 'drizzle-orm'
+import { and, asc, count, desc, eq, ilike, inArray, ne, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { topics, type PlanSection, type TopicRow } from '../db/schema.js'
-import { notFound } from '../errors.js'
+import { artifacts, topics, type ArtifactKind, type PlanSection, type TopicRow } from '../db/schema.js'
+import { conflict, notFound } from '../errors.js'
+
+export const GENERATING_CONFLICT_MESSAGE = 'The report is being written; wait for it to finish or cancel it first'
 
 export async function getOwnTopic (db: Database, userId: string, id: number): Promise<TopicRow> {
   const [row] = await db.select().from(topics).where(and(eq(topics.id, id), eq(topics.userId, userId)))
@@ -9,21 +11,67 @@ export async function getOwnTopic (db: Database, userId: string, id: number): Pr
   return row
 }
 
+/** The newest saved file of one kind, enough for a direct download from the list. */
+export interface LatestFile {
+  id: number
+  kind: ArtifactKind
+  version: number
+  filename: string
+  size: number
+  createdAt: Date
+}
+
+export interface TopicListItem extends TopicRow {
+  latestFiles: LatestFile[]
+}
+
 export interface TopicPage {
-  items: TopicRow[]
+  items: TopicListItem[]
   total: number
 }
 
-export async function listOwnTopics (db: Database, userId: string, page: number, pageSize: number): Promise<TopicPage> {
-  const [items, [totals]] = await Promise.all([
+/** LIKE treats `%` and `_` as wildcards; a search for "10%" means the text itself. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+export async function listOwnTopics (
+  db: Database, userId: string, page: number, pageSize: number, search?: string
+): Promise<TopicPage> {
+  const where = search
+    ? and(eq(topics.userId, userId), ilike(topics.topic, likePattern(search)))
+    : eq(topics.userId, userId)
+  const [rows, [totals]] = await Promise.all([
     db.select().from(topics)
-      .where(eq(topics.userId, userId))
-      .orderBy(desc(topics.createdAt), desc(topics.id))
+      .where(where)
+      .orderBy(desc(topics.updatedAt), desc(topics.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ total: count() }).from(topics).where(eq(topics.userId, userId))
+    db.select({ total: count() }).from(topics).where(where)
   ])
-  return { items, total: totals?.total ?? 0 }
+  const files = await latestFilesOf(db, rows.map((row) => row.id))
+  return { items: rows.map((row) => ({ ...row, latestFiles: files.get(row.id) ?? [] })), total: totals?.total ?? 0 }
+}
+
+/** Each topic's newest version of each kind of file, in one query for the whole page. */
+async function latestFilesOf (db: Database, topicIds: number[]): Promise<Map<number, LatestFile[]>> {
+  const byTopic = new Map<number, LatestFile[]>()
+  if (topicIds.length === 0) return byTopic
+  const rows = await db.selectDistinctOn([artifacts.topicId, artifacts.kind], {
+    topicId: artifacts.topicId,
+    id: artifacts.id,
+    kind: artifacts.kind,
+    version: artifacts.version,
+    filename: artifacts.filename,
+    size: artifacts.size,
+    createdAt: artifacts.createdAt
+  }).from(artifacts)
+    .where(inArray(artifacts.topicId, topicIds))
+    .orderBy(asc(artifacts.topicId), asc(artifacts.kind), desc(artifacts.version))
+  for (const { topicId, ...file } of rows) {
+    const list = byTopic.get(topicId) ?? []
+    list.push(file)
+    byTopic.set(topicId, list)
+  }
+  return byTopic
 }
 
 export interface NewTopic {
@@ -34,7 +82,69 @@ export interface NewTopic {
   planSections?: PlanSection[]
 }
 
-export async function createTopic (db: Database, input: NewTopic): Promise<TopicRow> {
+export async function createTopic (db: Pick<Database, 'insert'>, input: NewTopic): Promise<TopicRow> {
   const [row] = await db.insert(topics).values(input).returning()
   return row!
+}
+
+/**
+ * A new plan for a topic: planning the same topic again while it is still an unwritten draft
+ * (status `planned`) replaces that draft's plan instead of adding a second row, so the list
+ * holds each report once. The advisory lock makes two simultaneous clicks land on one row.
+ */
+export async function savePlanDraft (db: Database, input: NewTopic & { plan: string, planSections: PlanSection[] }): Promise<TopicRow> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`plan:${input.userId}:${input.topic}`}))`)
+    const [draft] = await tx.select({ id: topics.id }).from(topics)
+      .where(and(eq(topics.userId, input.userId), eq(topics.topic, input.topic), eq(topics.status, 'planned')))
+      .orderBy(desc(topics.updatedAt), desc(topics.id))
+      .limit(1)
+    if (!draft) return createTopic(tx, input)
+    const [row] = await tx.update(topics)
+      .set({
+        templateId: input.templateId,
+        plan: input.plan,
+        planSections: input.planSections,
+        planVersion: sql`${topics.planVersion} + 1`,
+        updatedAt: new Date()
+      })
+      .where(eq(topics.id, draft.id))
+      .returning()
+    return row!
+  })
+}
+
+export interface TopicChanges {
+  topic?: string
+  plan?: { markdown: string, sections: PlanSection[] }
+}
+
+/**
+ * Renames a topic and/or saves its edited plan. A plan cannot change under a report being
+ * written from it; a rename can.
+ */
+export async function updateOwnTopic (db: Database, userId: string, id: number, changes: TopicChanges): Promise<TopicRow> {
+  const set: Partial<typeof topics.$inferInsert> = { updatedAt: new Date() }
+  if (changes.topic !== undefined) set.topic = changes.topic
+  if (changes.plan) {
+    set.plan = changes.plan.markdown
+    set.planSections = changes.plan.sections
+  }
+  const owned = and(eq(topics.id, id), eq(topics.userId, userId))
+  const [row] = await db.update(topics).set(set)
+    .where(changes.plan ? and(owned, ne(topics.status, 'generating')) : owned)
+    .returning()
+  if (row) return row
+  await getOwnTopic(db, userId, id)
+  throw conflict(GENERATING_CONFLICT_MESSAGE)
+}
+
+/** Deletes a topic with its files and usage records; never one whose report is being written. */
+export async function deleteOwnTopic (db: Database, userId: string, id: number): Promise<void> {
+  const deleted = await db.delete(topics)
+    .where(and(eq(topics.id, id), eq(topics.userId, userId), ne(topics.status, 'generating')))
+    .returning({ id: topics.id })
+  if (deleted.length > 0) return
+  await getOwnTopic(db, userId, id)
+  throw conflict(GENERATING_CONFLICT_MESSAGE)
 }

@@ -60,13 +60,13 @@ t.test('TC-GEN-001/003, TC-STATUS-001/002: 202 at once, honest progress, artifac
   t.same(items.map((a: { kind: string, version: number }) => [a.kind, a.version]), [['docx', 1], ['hwpx', 1], ['md', 1]])
   const hwpxMeta = items.find((a: { kind: string }) => a.kind === 'hwpx')
   t.equal(hwpxMeta.id, final.artifact_id, 'artifact_id is the HWPX')
-  t.equal(hwpxMeta.filename, '보고서.hwpx', 'file name from the report title')
+  t.equal(hwpxMeta.filename, '보고서_v1.hwpx', 'file name from the report title and the version')
 
   const download = await app.inject({ method: 'GET', url: hwpxMeta.download_url, headers: bearer('gen-alice') })
   t.equal(download.statusCode, 200)
   t.equal(download.headers['content-type'], 'application/hwp+zip')
   t.equal(download.headers.etag, `"${hwpxMeta.sha256}"`)
-  t.equal(download.headers['content-disposition'], `attachment; filename="___.hwpx"; filename*=UTF-8''${encodeURIComponent('보고서.hwpx')}`)
+  t.equal(download.headers['content-disposition'], `attachment; filename="____v1.hwpx"; filename*=UTF-8''${encodeURIComponent('보고서_v1.hwpx')}`)
   t.equal(createHash('sha256').update(download.rawPayload).digest('hex'), hwpxMeta.sha256, 'bytes match the sha256')
   t.equal(download.rawPayload.length, hwpxMeta.size)
   const zip = await JSZip.loadAsync(download.rawPayload)
@@ -169,7 +169,7 @@ t.test('without topic_id a new topic is created; the offline provider writes a l
   const text = new TextDecoder().decode(md!.content)
   t.match(text, '오프라인 초안')
   t.match(text, '## 시장 분석')
-  t.equal(md!.filename, '2026 디지털뱅킹 트렌드 분석.md')
+  t.equal(md!.filename, '2026 디지털뱅킹 트렌드 분석_v1.md')
 })
 
 t.test('Claude failing mid-stream: failed with a readable message, nothing half-saved', async (t) => {
