@@ -1,32 +1,41 @@
 import { storedToken } from './session.js'
 
-/** An answer of the API that was not a success, with the envelope's code and message. */
+/** An answer of the API that was not a success, with the envelope's code. */
 export class ApiError extends Error {
-  constructor (status, code, message) {
+  constructor (status, code, message, retryAfterSeconds = null) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 
+/**
+ * What the user reads: the page's own Korean sentence for each kind of failure, saying what
+ * happened and what to do. The server's message is for developers (it is English) and is not shown.
+ */
 const KOREAN_BY_CODE = {
-  VALIDATION_ERROR: '입력한 내용을 확인하세요.',
-  UNAUTHORIZED: '로그인이 필요하거나 토큰이 만료되었습니다.',
-  NOT_FOUND: '찾을 수 없습니다.',
-  CONFLICT: '이미 진행 중인 작업이 있습니다.',
-  PAYLOAD_TOO_LARGE: '보낸 내용이 너무 깁니다.',
-  RATE_LIMITED: '요청이 너무 많습니다. 잠시 후 다시 시도하세요.',
-  SERVICE_UNAVAILABLE: '서비스를 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.',
-  NETWORK: '서버에 연결할 수 없습니다. 네트워크 연결을 확인하세요.'
+  VALIDATION_ERROR: '입력한 내용 중 받아들일 수 없는 부분이 있습니다. 내용을 확인한 뒤 다시 시도하세요.',
+  UNAUTHORIZED: '로그인이 만료되었습니다. 다시 로그인하세요.',
+  NOT_FOUND: '찾는 보고서가 없습니다. 이미 삭제되었을 수 있으니 목록을 새로 고쳐 보세요.',
+  CONFLICT: '이 보고서는 지금 작성 중입니다. 작성이 끝나거나 취소한 뒤 다시 시도하세요.',
+  PAYLOAD_TOO_LARGE: '보내려는 내용이 너무 깁니다. 줄인 뒤 다시 시도하세요.',
+  SERVICE_UNAVAILABLE: '서비스가 잠시 응답하지 않습니다. 잠시 뒤 다시 시도하세요.',
+  NETWORK: '서버에 연결하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도하세요.'
 }
 
-/** A sentence for the user: what happened in Korean, then the server's own words for the details. */
 export function describeError (error) {
-  if (!(error instanceof ApiError)) return `예기치 못한 오류가 발생했습니다. (${error?.message ?? error})`
-  const summary = KOREAN_BY_CODE[error.code] ?? '요청을 처리하지 못했습니다.'
-  return error.code === 'NETWORK' || !error.message ? summary : `${summary} (${error.message})`
+  if (!(error instanceof ApiError)) return '예기치 못한 문제가 생겼습니다. 페이지를 새로 고친 뒤 다시 시도하세요.'
+  if (error.code === 'RATE_LIMITED') {
+    const seconds = error.retryAfterSeconds
+    return seconds ? `요청이 너무 잦습니다. ${seconds}초 뒤에 다시 시도하세요.` : '요청이 너무 잦습니다. 잠시 뒤 다시 시도하세요.'
+  }
+  return KOREAN_BY_CODE[error.code] ?? '요청을 처리하지 못했습니다. 잠시 뒤 다시 시도하세요.'
 }
+
+/** Worth asking again: the connection failed or the server was briefly unable (a restart, a deploy). */
+export const isPassing = (error) => error instanceof ApiError && (error.status === 0 || error.status >= 500)
 
 async function send (path, { method = 'GET', body } = {}) {
   const headers = { authorization: `Bearer ${storedToken() ?? ''}` }
@@ -41,7 +50,9 @@ async function send (path, { method = 'GET', body } = {}) {
 async function failure (response) {
   const envelope = await response.json().catch(() => null)
   const error = envelope?.error
-  return new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText)
+  const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10)
+  return new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null)
 }
 
 /** Calls a JSON route and returns its `data`; anything else throws an ApiError. */
@@ -50,6 +61,20 @@ export async function api (path, options) {
   if (!response.ok) throw await failure(response)
   const envelope = await response.json()
   return envelope.data
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** `api`, asked again after 0.5, 1, 2 and 4 s while the failure is a passing one. */
+export async function apiWithRetry (path, options, { attempts = 5, firstDelayMs = 500 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api(path, options)
+    } catch (error) {
+      if (attempt >= attempts || !isPassing(error)) throw error
+      await sleep(firstDelayMs * 2 ** (attempt - 1))
+    }
+  }
 }
 
 /** A file behind the token (an artifact), as a Blob with the name the server gave it. */

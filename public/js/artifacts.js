@@ -2,6 +2,7 @@ import { el } from './dom.js'
 import { formatSize } from './format.js'
 
 const LABELS = { hwpx: 'HWPX', md: 'Markdown' }
+const ORDER = ['hwpx', 'md']
 
 /** The newest version of each kind of file, HWPX first. */
 export function latestArtifacts (artifacts) {
@@ -10,15 +11,18 @@ export function latestArtifacts (artifacts) {
     const known = latest.get(artifact.kind)
     if (!known || artifact.version > known.version) latest.set(artifact.kind, artifact)
   }
-  return ['hwpx', 'md'].flatMap((kind) => latest.get(kind) ?? [])
+  return ORDER.flatMap((kind) => latest.get(kind) ?? [])
 }
 
-export function downloadButton (artifact, onDownload) {
+/**
+ * "HWPX 내려받기 · 12.3 KB": the accessible name is the visible text plus the file name after it,
+ * so what a speech user says ("HWPX 내려받기") is what the button is called.
+ */
+export function downloadButton (artifact, onDownload, { className = 'button-primary', context } = {}) {
   const label = LABELS[artifact.kind] ?? artifact.kind
-  return el('button', {
-    type: 'button',
-    class: 'button-primary',
-    'aria-label': `${label} 파일 내려받기 (${artifact.filename}, ${formatSize(artifact.size)})`,
-    onclick: () => onDownload(artifact)
-  }, `${label} 내려받기`, el('span', { class: 'button-note', 'aria-hidden': 'true' }, formatSize(artifact.size)))
+  return el('button', { type: 'button', class: className, onclick: () => onDownload(artifact) },
+    `${label} 내려받기`,
+    el('span', { class: 'button-note' }, formatSize(artifact.size)),
+    el('span', { class: 'visually-hidden' }, ` (${context ?? artifact.filename})`)
+  )
 }

@@ -1,4 +1,4 @@
-/** How times, durations and sizes read on the page (Korean, the browser's time zone). */
+/** How times, durations, sizes and server sentences read on the page (Korean, the browser's time zone). */
 
 const dateTime = new Intl.DateTimeFormat('ko-KR', { dateStyle: 'medium', timeStyle: 'short' })
 const clock = new Intl.DateTimeFormat('ko-KR', { timeStyle: 'short' })
@@ -7,14 +7,17 @@ export function formatDateTime (iso) {
   return iso ? dateTime.format(new Date(iso)) : ''
 }
 
-/** "예상 완료 오후 3:12 (약 2분 남음)", or '' when the server has no estimate yet. */
+/**
+ * "예상 완료 오후 3:12 (약 40초 남음)", or '' when the server has no estimate yet. Called every
+ * second between events, so the time left counts down instead of standing still.
+ */
 export function formatEta (iso, now = Date.now()) {
   if (!iso) return ''
   const at = new Date(iso)
   const seconds = Math.round((at.getTime() - now) / 1000)
   if (Number.isNaN(seconds)) return ''
   if (seconds <= 5) return '곧 완료됩니다'
-  const remaining = seconds < 60 ? `약 ${seconds}초` : `약 ${Math.round(seconds / 60)}분`
+  const remaining = seconds < 90 ? `약 ${seconds}초` : `약 ${Math.round(seconds / 60)}분`
   return `예상 완료 ${clock.format(at)} (${remaining} 남음)`
 }
 
@@ -26,7 +29,21 @@ export function formatSize (bytes) {
 
 export const STATUS_LABELS = {
   planned: '계획됨',
-  generating: '생성 중',
+  generating: '작성 중',
   completed: '완료',
-  failed: '실패'
+  failed: '실패',
+  cancelled: '취소됨'
+}
+
+/**
+ * A server sentence as the user should read it: technical asides in English — "(interrupted)",
+ * "(Service Unavailable)" — are dropped, and the model's product name becomes the plain "AI".
+ */
+export function plainKorean (message) {
+  return (message ?? '')
+    .replace(/\s*\([^()가-힣]*[A-Za-z][^()가-힣]*\)/g, '')
+    .replace(/Claude\s*API/g, 'AI 서비스')
+    .replace(/Claude/g, 'AI')
+    .replace(/\s+/g, ' ')
+    .trim()
 }

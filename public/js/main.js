@@ -1,41 +1,57 @@
-import { api, ApiError, describeError, fetchFile } from './api.js'
+import { showTopicInAddress, topicFromAddress } from './address.js'
+import { api, ApiError, apiWithRetry, describeError, fetchFile } from './api.js'
 import { downloadButton, latestArtifacts } from './artifacts.js'
-import { byId, focusSoon, saveBlob, setNotice, show } from './dom.js'
-import { formatEta } from './format.js'
+import { byId, el, focusSoon, saveBlob, setNotice, show } from './dom.js'
+import { DraftSaver } from './drafts.js'
+import { formatEta, plainKorean } from './format.js'
 import { historyItem } from './history.js'
 import { renderMarkdown } from './markdown.js'
 import { outlineFromPlan, outlineToPlan, PlanEditor } from './plan-editor.js'
 import { followPlanRefinement } from './plan-refinement.js'
-import { watchGeneration } from './progress.js'
+import { ReportText, TERMINAL_STATES, watchGeneration } from './progress.js'
 import { forgetToken, storedToken, storeToken, takeTokenFromAddress } from './session.js'
 
 /**
- * The page's flow: sign in → topic and template → editable plan → generation with live progress
- * → downloads and preview, plus the list of earlier topics to reopen.
+ * The page's flow: sign in → topic and template → editable plan (saved as a draft as it is
+ * edited) → generation with live progress and the text as it is written, which can be cancelled
+ * → downloads and the document, plus the searchable list of earlier reports. The topic on screen
+ * is in the address, so a reload comes back to it.
  */
 
 const HISTORY_PAGE_SIZE = 10
+const SEARCH_DELAY_MS = 300
+const LIVE_RENDER_INTERVAL_MS = 200
 
 const editor = new PlanEditor({
   titleInput: byId('plan-title'),
   list: byId('section-list'),
-  announcer: byId('plan-announcer')
+  announcer: byId('plan-announcer'),
+  onChange: () => {
+    state.drafts?.changed()
+    schedulePlanPreview()
+  }
 })
 
 const state = {
   templates: [],
   /** The topic on screen: { topicId, topic, templateId }. */
   current: null,
+  drafts: null,
   stopWatching: null,
+  etaAt: null,
+  etaTimer: null,
   /** Bumped whenever another topic (or nothing) takes the screen, so late answers for the old one are dropped. */
   view: 0,
-  historyPage: 0
+  historyPage: 0,
+  search: ''
 }
 
 function leaveView () {
   stopRefinement()
   state.stopWatching?.()
   state.stopWatching = null
+  clearInterval(state.etaTimer)
+  state.etaTimer = null
   state.view++
   return state.view
 }
@@ -56,7 +72,7 @@ function busy (button, text) {
 /** An error where it happened, except an expired sign-in, which sends the user back to sign in. */
 function report (error, notice) {
   if (error instanceof ApiError && error.status === 401) {
-    signOut('로그인이 만료되었거나 토큰이 올바르지 않습니다. 다시 로그인하세요.')
+    signOut('로그인이 만료되었습니다. 다시 로그인하세요.')
     return
   }
   setNotice(notice, describeError(error))
@@ -82,8 +98,10 @@ async function enter () {
   show(byId('sign-in'), false)
   show(byId('workspace'))
   show(byId('sign-out'))
-  focusSoon(byId('topic-input'))
   loadHistory(true)
+  const topicId = topicFromAddress()
+  if (topicId) await openTopic(topicId)
+  else focusSoon(byId('topic-input'))
 }
 
 function describeTemplate () {
@@ -106,7 +124,7 @@ byId('sign-in-form').addEventListener('submit', async (event) => {
   } catch (error) {
     forgetToken()
     setNotice(byId('sign-in-error'), error instanceof ApiError && error.status === 401
-      ? '토큰이 올바르지 않거나 만료되었습니다.'
+      ? '토큰이 올바르지 않거나 만료되었습니다. 새 토큰으로 다시 로그인하세요.'
       : describeError(error))
     byId('token-input').focus()
   } finally {
@@ -114,17 +132,31 @@ byId('sign-in-form').addEventListener('submit', async (event) => {
   }
 })
 
-function signOut (message = '') {
+function clearTopic () {
   leaveView()
-  forgetToken()
+  state.drafts?.stop()
+  state.drafts = null
   state.current = null
-  for (const id of ['plan', 'progress', 'result']) show(byId(id), false)
+  showTopicInAddress(null)
+  for (const id of ['plan', 'progress', 'document']) show(byId(id), false)
+}
+
+function signOut (message = '') {
+  clearTopic()
+  forgetToken()
   byId('plan-form').reset()
   byId('history-list').replaceChildren()
   showSignIn('', message)
 }
 
 byId('sign-out').addEventListener('click', () => signOut('로그아웃했습니다.'))
+
+window.addEventListener('beforeunload', (event) => {
+  if (!state.drafts?.unsaved) return
+  // Edits not yet on the server: the browser asks before leaving.
+  event.preventDefault()
+  event.returnValue = ''
+})
 
 // ── Plan ───────────────────────────────────────────────────────────────────
 
@@ -146,11 +178,12 @@ byId('plan-form').addEventListener('submit', async (event) => {
   const templateId = byId('template-select').value ? Number(byId('template-select').value) : null
   const done = busy(byId('plan-button'), '계획 수립 중…')
   try {
+    await state.drafts?.flush()
     const data = await api('/api/topics/plan', { method: 'POST', body: { topic, template_id: templateId } })
     leaveView()
     showPlan({ topicId: data.topic_id, topic, templateId, markdown: data.plan, sections: data.sections, source: data.source })
     if (data.refining) followRefinement(data.topic_id)
-    for (const id of ['progress', 'result']) show(byId(id), false)
+    showPlanPreview()
     focusSoon(byId('plan-heading'))
     loadHistory(true)
   } catch (error) {
@@ -162,29 +195,102 @@ byId('plan-form').addEventListener('submit', async (event) => {
 
 let stopRefinement = () => {}
 
-/** The descriptions Claude writes after the plan has arrived fill the sections the user has not touched. */
+/** The descriptions written after the plan arrived fill the sections the user has not touched. */
 function followRefinement (topicId) {
   const announcer = byId('plan-announcer')
-  announcer.textContent = 'Claude가 섹션 설명을 작성하고 있습니다.'
+  announcer.textContent = '섹션 설명을 작성하고 있습니다. 도착하는 대로 채워 드립니다.'
   stopRefinement = followPlanRefinement(topicId, storedToken(), {
-    onSection: (title, description) => editor.fillEmptySection(title, description),
+    onSection: (title, description) => {
+      if (editor.fillEmptySection(title, description)) schedulePlanPreview()
+    },
     onEnd: (complete) => { if (complete) announcer.textContent = '섹션 설명을 모두 받았습니다.' }
   })
 }
 
 function showPlan ({ topicId, topic, templateId, markdown, sections, source }) {
   stopRefinement()
+  state.drafts?.stop()
   state.current = { topicId, topic, templateId }
+  showTopicInAddress(topicId)
+  state.drafts = new DraftSaver({
+    save: () => api(`/api/topics/${topicId}`, { method: 'PATCH', body: { plan: outlineToPlan(editor.outline) } }),
+    onState: showDraftState
+  })
   editor.load(outlineFromPlan(markdown, sections))
   editor.setDisabled(false)
   show(byId('plan-source'), source === 'template')
   setNotice(byId('generate-error'), '')
-  byId('generate-button').disabled = false
-  byId('generate-button').textContent = '보고서 생성'
+  byId('draft-status').textContent = ''
+  setGenerateButton('보고서 생성')
   show(byId('plan'))
+  show(byId('progress'), false)
+}
+
+const DRAFT_STATES = {
+  saving: '변경 내용을 저장하는 중…',
+  saved: '변경 내용을 저장했습니다.',
+  failed: '변경 내용을 저장하지 못했습니다. 잠시 뒤 다시 저장합니다.'
+}
+
+function showDraftState (draftState, error) {
+  if (error instanceof ApiError && error.status === 401) {
+    report(error)
+    return
+  }
+  byId('draft-status').textContent = DRAFT_STATES[draftState] ?? ''
+}
+
+function setGenerateButton (text, disabled = false) {
+  const button = byId('generate-button')
+  button.textContent = text
+  button.disabled = disabled
 }
 
 byId('add-section').addEventListener('click', () => editor.add())
+
+// ── The document panel ────────────────────────────────────────────────────
+
+function showDocument (heading, note) {
+  byId('document-heading').textContent = heading
+  byId('document-note').textContent = note ?? ''
+  show(byId('result-failure'), false)
+  show(byId('result-success'), false)
+  show(byId('document'))
+}
+
+let planPreviewTimer
+function schedulePlanPreview () {
+  clearTimeout(planPreviewTimer)
+  planPreviewTimer = setTimeout(() => {
+    if (byId('document-heading').dataset.stage === 'plan') renderPreview(outlineToPlan(editor.outline))
+  }, LIVE_RENDER_INTERVAL_MS)
+}
+
+/** Before the report exists the page shows the document the plan will become: its title and numbered sections. */
+function showPlanPreview () {
+  showDocument('문서 미리 보기', '계획대로 쓰면 이런 순서의 문서가 됩니다. 계획을 고치면 바로 바뀝니다.')
+  byId('document-heading').dataset.stage = 'plan'
+  renderPreview(outlineToPlan(editor.outline))
+}
+
+function setStage (stage) {
+  byId('document-heading').dataset.stage = stage
+}
+
+function renderPreview (markdown, { writing = false } = {}) {
+  const preview = byId('report-preview')
+  const viewer = preview.parentElement
+  const following = viewer.scrollTop + viewer.clientHeight >= viewer.scrollHeight - 40
+  preview.replaceChildren(renderMarkdown(markdown))
+  if (writing) preview.append(el('span', { class: 'writing-caret', 'aria-hidden': 'true' }))
+  preview.setAttribute('aria-busy', writing ? 'true' : 'false')
+  // While the text is being written the view follows its end, unless the reader scrolled away.
+  if (writing && following) viewer.scrollTop = viewer.scrollHeight
+}
+
+function placeholder (text) {
+  byId('report-preview').replaceChildren(el('p', { class: 'document-placeholder' }, text))
+}
 
 // ── Generation ─────────────────────────────────────────────────────────────
 
@@ -210,41 +316,55 @@ async function generate () {
     if (error instanceof ApiError && error.status === 409) {
       // Already being written (another tab, or a double click): follow that run instead.
       watch(topicId, null)
-      setNotice(byId('progress-notice'), '이 주제의 보고서를 이미 생성하고 있어 그 진행 상황을 보여 드립니다.')
+      setNotice(byId('progress-notice'), '이 보고서는 이미 작성 중이어서 그 진행 상황을 보여 드립니다.')
     } else {
       report(error, notice)
     }
     return
   }
-  // Restored before watch() disables the button again for the length of the run.
+  // The plan went to the server with /generate: nothing is left to save as a draft.
+  state.drafts?.stop()
   done()
   watch(topicId, started.stream_url)
   loadHistory(true)
 }
 
 byId('generate-button').addEventListener('click', generate)
-byId('retry-button').addEventListener('click', () => {
-  show(byId('result'), false)
-  generate()
-})
 
 function watch (topicId, streamUrl) {
   const view = leaveView()
   editor.setDisabled(true)
-  byId('generate-button').disabled = true
-  show(byId('result'), false)
+  setGenerateButton('작성 중…', true)
+  byId('draft-status').textContent = ''
   setNotice(byId('progress-notice'), '')
-  renderProgress({ progress_percent: 0, current_step: '생성을 준비하고 있습니다…' })
+  renderProgress({ status: 'generating', progress_percent: 0, current_step: '작성을 준비하고 있습니다…' })
+  byId('cancel-button').disabled = false
   show(byId('progress'))
+  showDocument('작성 중인 보고서', '글이 쓰이는 대로 여기에 나타납니다.')
+  setStage('writing')
+  placeholder('첫 문장을 기다리고 있습니다…')
   focusSoon(byId('progress-heading'))
+
+  const text = new ReportText()
+  let renderTimer
+  state.etaTimer = setInterval(showEta, 1000)
   state.stopWatching = watchGeneration({
     topicId,
     streamUrl,
     onStatus: (snapshot) => {
       if (view !== state.view) return
       renderProgress(snapshot)
-      if (snapshot.status === 'completed') showCompleted(topicId, view)
-      else if (snapshot.status === 'failed') showFailed(snapshot.error_message)
+      if (TERMINAL_STATES.has(snapshot.status)) {
+        clearTimeout(renderTimer)
+        settle(topicId, snapshot, text.text)
+      }
+    },
+    onText: (piece) => {
+      if (view !== state.view || !text.apply(piece)) return
+      renderTimer ??= setTimeout(() => {
+        renderTimer = undefined
+        if (view === state.view) renderPreview(text.text, { writing: true })
+      }, LIVE_RENDER_INTERVAL_MS)
     },
     onFailure: (error) => {
       if (view !== state.view) return
@@ -253,10 +373,36 @@ function watch (topicId, streamUrl) {
     },
     onTrouble: (error) => {
       if (view !== state.view) return
-      setNotice(byId('progress-notice'), error && `${describeError(error)} 계속 확인하고 있습니다…`)
+      setNotice(byId('progress-notice'), error && `${describeError(error)} 연결되는 대로 이어서 보여 드립니다.`)
     }
   })
 }
+
+function settle (topicId, snapshot, writtenSoFar) {
+  const view = leaveView()
+  if (snapshot.status === 'completed') showCompleted(topicId, view, writtenSoFar)
+  else if (snapshot.status === 'cancelled') showCancelled(writtenSoFar)
+  else showFailed(snapshot.error_message)
+}
+
+byId('cancel-button').addEventListener('click', async () => {
+  const topicId = state.current?.topicId
+  if (!topicId) return
+  const view = state.view
+  const done = busy(byId('cancel-button'), '취소하는 중…')
+  try {
+    const snapshot = await api(`/api/topics/${topicId}/cancel`, { method: 'POST' })
+    if (view !== state.view) return
+    renderProgress(snapshot)
+    if (TERMINAL_STATES.has(snapshot.status)) settle(topicId, snapshot, '')
+  } catch (error) {
+    if (view !== state.view) return
+    // 409: it finished just before the cancel arrived; the stream brings that ending.
+    if (!(error instanceof ApiError && error.status === 409)) report(error, byId('progress-notice'))
+  } finally {
+    done()
+  }
+})
 
 function renderProgress (snapshot) {
   const percent = Math.max(0, Math.min(100, Math.round(snapshot.progress_percent ?? 0)))
@@ -266,85 +412,117 @@ function renderProgress (snapshot) {
   bar.setAttribute('aria-valuetext', step ? `${percent}% — ${step}` : `${percent}%`)
   bar.firstElementChild.style.width = `${percent}%`
   byId('progress-percent').textContent = `${percent}%`
-  byId('progress-eta').textContent = snapshot.status === 'generating' ? formatEta(snapshot.estimated_completion) : ''
+  state.etaAt = snapshot.status === 'generating' ? snapshot.estimated_completion : null
+  showEta()
   // The step is a live region: rewriting the same text would announce it again.
   if (step && byId('progress-step').textContent !== step) byId('progress-step').textContent = step
 }
 
-function finish (heading) {
+/** Runs every second between events, so the time left counts down rather than standing still. */
+function showEta () {
+  byId('progress-eta').textContent = formatEta(state.etaAt)
+}
+
+/** The run ended: the plan can be edited and sent again, and the document panel says how it ended. */
+function finish (heading, buttonText, stage) {
   show(byId('progress'), false)
   editor.setDisabled(false)
-  byId('generate-button').disabled = false
-  // Generating again writes a new version of the files from the plan as it now stands.
-  byId('generate-button').textContent = '이 계획으로 다시 생성'
-  byId('result-heading').textContent = heading
-  show(byId('result'))
-  focusSoon(byId('result-heading'))
+  setGenerateButton(buttonText)
+  byId('document-heading').textContent = heading
+  setStage(stage)
+  show(byId('document'))
+  focusSoon(byId('document-heading'))
   loadHistory(true)
 }
 
 function showFailed (message) {
-  finish('보고서를 만들지 못했습니다')
-  show(byId('result-success'), false)
-  const reason = (message || '알 수 없는 오류').replace(/[.\s]+$/, '')
-  byId('failure-message').textContent = `보고서 생성에 실패했습니다: ${reason}. 계획을 고친 뒤 다시 시도할 수 있습니다.`
+  showDocument('보고서를 완성하지 못했습니다')
+  finish('보고서를 완성하지 못했습니다', '다시 시도', 'failed')
+  // One sentence, once: what happened and what to do; the only button is "다시 시도" below the plan.
+  byId('failure-message').textContent = plainKorean(message) || '작성이 중간에 멈췄습니다. 다시 시도하세요.'
+  byId('failure-message').setAttribute('role', 'alert')
   show(byId('result-failure'))
+  renderPreview(outlineToPlan(editor.outline))
 }
 
-async function showCompleted (topicId, view) {
-  finish('보고서가 완성되었습니다')
-  show(byId('result-failure'), false)
+function showCancelled (writtenSoFar) {
+  showDocument('작성을 취소했습니다', '계획을 고치거나 그대로 다시 생성할 수 있습니다.')
+  finish('작성을 취소했습니다', '다시 생성', 'cancelled')
+  renderPreview(writtenSoFar || outlineToPlan(editor.outline))
+}
+
+async function showCompleted (topicId, view, writtenSoFar = '') {
+  showDocument('보고서가 완성되었습니다')
+  finish('보고서가 완성되었습니다', '이 계획으로 다시 생성', 'completed')
   show(byId('result-success'))
+  if (writtenSoFar) renderPreview(writtenSoFar)
+  else placeholder('보고서를 불러오는 중…')
+  await loadFiles(topicId, view)
+}
+
+/**
+ * The file list and the final text, asked again while the server is briefly away (a restart or
+ * deploy right at the end of a run); if it stays away, one button asks again.
+ */
+async function loadFiles (topicId, view) {
   const buttons = byId('download-buttons')
-  const preview = byId('report-preview')
-  const notice = byId('download-error')
-  setNotice(notice, '')
+  show(byId('download-problem'), false)
   buttons.replaceChildren()
-  preview.replaceChildren('불러오는 중…')
   try {
-    const artifacts = latestArtifacts(await api(`/api/topics/${topicId}/artifacts`))
+    const artifacts = latestArtifacts(await apiWithRetry(`/api/topics/${topicId}/artifacts`))
     if (view !== state.view) return
     buttons.replaceChildren(...artifacts.map((artifact) => downloadButton(artifact, download)))
     const markdown = artifacts.find((artifact) => artifact.kind === 'md')
-    if (!markdown) {
-      preview.replaceChildren('미리 볼 Markdown 파일이 없습니다.')
-      return
-    }
+    byId('document-note').textContent = markdown ? `${markdown.version}번째 판 · HWPX 문서와 같은 순서와 번호로 보여 줍니다.` : ''
+    if (!markdown) return
     const { blob } = await fetchFile(`/api/artifacts/${markdown.id}/download`)
     const text = await blob.text()
     if (view !== state.view) return
-    preview.replaceChildren(renderMarkdown(text))
+    renderPreview(text)
   } catch (error) {
     if (view !== state.view) return
-    preview.replaceChildren()
-    report(error, notice)
+    if (error instanceof ApiError && error.status === 401) {
+      report(error)
+      return
+    }
+    byId('download-error').textContent = `${describeError(error)} 파일 목록을 불러오지 못했습니다.`
+    show(byId('download-problem'))
   }
 }
 
+byId('download-reload').addEventListener('click', () => {
+  if (state.current) loadFiles(state.current.topicId, state.view)
+})
+
 async function download (artifact) {
-  const notice = byId('download-error')
-  setNotice(notice, '')
+  const notice = byId('history-error')
   try {
     const { blob, filename } = await fetchFile(`/api/artifacts/${artifact.id}/download`)
     saveBlob(blob, filename ?? artifact.filename)
   } catch (error) {
-    report(error, notice)
+    report(error, byId('document').hidden ? notice : byId('download-error'))
+    if (!byId('document').hidden) show(byId('download-problem'))
   }
 }
 
-// ── Earlier topics ─────────────────────────────────────────────────────────
+// ── Earlier reports ────────────────────────────────────────────────────────
 
 async function loadHistory (fromStart) {
   const page = fromStart ? 1 : state.historyPage + 1
   const list = byId('history-list')
+  const search = state.search
   try {
-    const data = await api(`/api/topics?page=${page}&page_size=${HISTORY_PAGE_SIZE}`)
+    const query = new URLSearchParams({ page: String(page), page_size: String(HISTORY_PAGE_SIZE) })
+    if (search) query.set('q', search)
+    const data = await api(`/api/topics?${query}`)
+    if (search !== state.search) return
     state.historyPage = page
-    const items = data.items.map((topic) => historyItem(topic, openTopic))
+    const items = data.items.map((topic) => historyItem(topic, { onOpen: openTopic, onDownload: download, onRename: rename, onDelete: remove }))
     if (fromStart) list.replaceChildren(...items)
     else list.append(...items)
     setNotice(byId('history-error'), '')
-    show(byId('history-empty'), data.total === 0)
+    const empty = data.total === 0
+    setNotice(byId('history-empty'), empty ? (search ? `‘${search}’에 맞는 보고서가 없습니다.` : '아직 만든 보고서가 없습니다.') : '')
     show(byId('history-more'), page * HISTORY_PAGE_SIZE < data.total)
   } catch (error) {
     report(error, byId('history-error'))
@@ -354,21 +532,63 @@ async function loadHistory (fromStart) {
 byId('history-refresh').addEventListener('click', () => loadHistory(true))
 byId('history-more').addEventListener('click', () => loadHistory(false))
 
+let searchTimer
+byId('history-search').addEventListener('input', (event) => {
+  clearTimeout(searchTimer)
+  searchTimer = setTimeout(() => {
+    state.search = event.target.value.trim()
+    loadHistory(true)
+  }, SEARCH_DELAY_MS)
+})
+
+async function rename (topic, name) {
+  try {
+    await api(`/api/topics/${topic.id}`, { method: 'PATCH', body: { topic: name } })
+    if (state.current?.topicId === topic.id) state.current.topic = name
+    byId('history-announcer').textContent = `‘${name}’(으)로 이름을 바꿨습니다.`
+    await loadHistory(true)
+    byId('history-list').querySelector(`[data-topic-id="${topic.id}"] button`)?.focus()
+  } catch (error) {
+    report(error, byId('history-error'))
+  }
+}
+
+async function remove (topic) {
+  if (!window.confirm(`‘${topic.topic}’ 보고서를 삭제할까요? 저장된 파일도 함께 지워지며 되돌릴 수 없습니다.`)) return
+  try {
+    await api(`/api/topics/${topic.id}`, { method: 'DELETE' })
+    if (state.current?.topicId === topic.id) clearTopic()
+    byId('history-announcer').textContent = `‘${topic.topic}’ 보고서를 삭제했습니다.`
+    await loadHistory(true)
+    byId('history-search').focus()
+  } catch (error) {
+    report(error, byId('history-error'))
+  }
+}
+
 async function openTopic (topicId) {
+  await state.drafts?.flush()
   const view = leaveView()
   try {
     const topic = await api(`/api/topics/${topicId}`)
     if (view !== state.view) return
-    byId('topic-input').value = topic.topic
     if (topic.template_id !== null) byId('template-select').value = String(topic.template_id)
     describeTemplate()
     showPlan({ topicId, topic: topic.topic, templateId: topic.template_id, markdown: topic.plan, sections: topic.sections })
-    for (const id of ['progress', 'result']) show(byId(id), false)
     if (topic.status === 'generating') watch(topicId, null)
     else if (topic.status === 'completed') showCompleted(topicId, view)
     else if (topic.status === 'failed') showFailed(topic.error_message)
-    else focusSoon(byId('plan-heading'))
+    else if (topic.status === 'cancelled') showCancelled('')
+    else {
+      showPlanPreview()
+      focusSoon(byId('plan-heading'))
+    }
   } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      clearTopic()
+      setNotice(byId('history-error'), '주소에 있던 보고서를 찾을 수 없습니다. 삭제되었을 수 있습니다.')
+      return
+    }
     report(error, byId('history-error'))
   }
 }

@@ -15,10 +15,40 @@ const QUOTE = /^\s{0,3}>\s?(.*)$/
 const TABLE_ROW = /^\s*\|.*\|\s*$/
 const TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/
 
-/** Report headings sit below the page's own (h1 page, h2 card, h3 "미리 보기"): `#` is an h4. */
-const HEADING_OFFSET = 3
+/** Report headings sit below the page's own (h1 page, h2 the document card): `#` is an h3. */
+const HEADING_OFFSET = 2
+/** A heading that already carries a number ("1.", "Ⅱ.", "가)") is not numbered again. */
+const NUMBERED_HEADING = /^\s*(?:\d+(?:\.\d+)*|[IVXⅠ-Ⅻ]+|[가-하])[.)]\s/u
 
+/**
+ * The report as its document shows it: the first `#` is the centred title, and `##` / `###`
+ * headings carry the section numbers "1." and "1.1" unless the text already has its own.
+ */
 export function renderMarkdown (markdown) {
+  const numbers = { section: 0, sub: 0, titled: false }
+  return renderBlocks(markdown, numbers)
+}
+
+function headingNode (level, text, numbers) {
+  const tag = `h${Math.min(6, level + HEADING_OFFSET)}`
+  if (level === 1 && !numbers.titled) {
+    numbers.titled = true
+    return el(tag, { class: 'document-title' }, ...inline(text))
+  }
+  let number
+  if (level === 2) {
+    numbers.section++
+    numbers.sub = 0
+    number = `${numbers.section}.`
+  } else if (level === 3 && numbers.section > 0) {
+    numbers.sub++
+    number = `${numbers.section}.${numbers.sub}`
+  }
+  const label = number && !NUMBERED_HEADING.test(text) ? el('span', { class: 'heading-number' }, number) : undefined
+  return el(tag, {}, label, ...inline(text))
+}
+
+function renderBlocks (markdown, numbers) {
   const fragment = document.createDocumentFragment()
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n')
   let i = 0
@@ -34,7 +64,7 @@ export function renderMarkdown (markdown) {
       fragment.append(el('pre', {}, el('code', {}, code.join('\n'))))
     } else if (HEADING.test(line)) {
       const [, hashes, text] = HEADING.exec(line)
-      fragment.append(el(`h${Math.min(6, hashes.length + HEADING_OFFSET)}`, {}, ...inline(text)))
+      fragment.append(headingNode(hashes.length, text, numbers))
       i++
     } else if (RULE.test(line)) {
       fragment.append(el('hr'))
@@ -51,7 +81,7 @@ export function renderMarkdown (markdown) {
     } else if (QUOTE.test(line)) {
       const quoted = []
       for (; i < lines.length && QUOTE.test(lines[i]); i++) quoted.push(QUOTE.exec(lines[i])[1])
-      fragment.append(el('blockquote', {}, renderMarkdown(quoted.join('\n'))))
+      fragment.append(el('blockquote', {}, renderBlocks(quoted.join('\n'), numbers)))
     } else {
       const paragraph = []
       for (; i < lines.length && lines[i].trim() && !startsBlock(lines, i); i++) paragraph.push(lines[i].trim())
@@ -73,7 +103,8 @@ function cells (row) {
 
 function table (rows) {
   const [head, ...body] = rows.map(cells)
-  return el('div', { class: 'table-scroll' }, el('table', {},
+  // A table wider than a phone scrolls sideways; as a focusable region a keyboard can scroll it too.
+  return el('div', { class: 'table-scroll', tabIndex: 0, role: 'region', 'aria-label': '표' }, el('table', {},
     el('thead', {}, el('tr', {}, ...head.map((text) => el('th', { scope: 'col' }, ...inline(text))))),
     el('tbody', {}, ...body.map((row) => el('tr', {}, ...row.map((text) => el('td', {}, ...inline(text))))))
   ))

@@ -3,8 +3,9 @@ import { storedToken } from './session.js'
 
 /**
  * Follows one generation until it ends: over the status stream (EventSource, whose token rides in
- * the query since it cannot send headers), or — as soon as the stream fails or ends early — by
- * polling the status route every two seconds, which always works behind proxies that break SSE.
+ * the query since it cannot send headers), asking for the report's text as it is written, or — as
+ * soon as the stream fails or ends early — by polling the status route every two seconds, which
+ * always works behind proxies that break SSE (the text then arrives with the finished report).
  */
 
 const POLL_INTERVAL_MS = 2000
@@ -12,13 +13,15 @@ const POLL_INTERVAL_MS = 2000
 /** Answers that polling again cannot change: the run is unknown or the user is no longer signed in. */
 const FINAL_HTTP_STATUS = new Set([401, 403, 404])
 
+export const TERMINAL_STATES = new Set(['completed', 'failed', 'cancelled'])
+
 /**
  * Calls onStatus with every snapshot ({status, progress_percent, current_step,
- * estimated_completion, artifact_id, error_message}); the last one is "completed" or "failed".
- * onFailure gets an error that ends the watch; onTrouble gets a passing one (null when it passed).
- * Returns a function that stops watching.
+ * estimated_completion, artifact_id, error_message}); the last one is terminal. onText gets each
+ * `report_text` piece ({offset, text}). onFailure gets an error that ends the watch; onTrouble
+ * gets a passing one (null when it passed). Returns a function that stops watching.
  */
-export function watchGeneration ({ topicId, streamUrl, onStatus, onFailure, onTrouble }) {
+export function watchGeneration ({ topicId, streamUrl, onStatus, onText, onFailure, onTrouble }) {
   let stopped = false
   let timer
 
@@ -30,7 +33,7 @@ export function watchGeneration ({ topicId, streamUrl, onStatus, onFailure, onTr
 
   const deliver = (snapshot) => {
     if (stopped) return
-    if (snapshot.status !== 'generating') stop()
+    if (TERMINAL_STATES.has(snapshot.status)) stop()
     onStatus(snapshot)
   }
 
@@ -52,6 +55,7 @@ export function watchGeneration ({ topicId, streamUrl, onStatus, onFailure, onTr
   }
 
   const url = new URL(streamUrl ?? `/api/topics/${topicId}/status/stream`, window.location.origin)
+  url.searchParams.set('include', 'text')
   url.searchParams.set('access_token', storedToken() ?? '')
   const source = new window.EventSource(url)
   source.onmessage = (event) => {
@@ -59,6 +63,10 @@ export function watchGeneration ({ topicId, streamUrl, onStatus, onFailure, onTr
     try {
       data = JSON.parse(event.data)
     } catch {
+      return
+    }
+    if (data.event === 'report_text') {
+      if (!stopped && typeof data.text === 'string') onText({ offset: Number(data.offset) || 0, text: data.text })
       return
     }
     deliver(data.event === 'completion' && data.status === 'completed' ? { ...data, progress_percent: 100 } : data)
@@ -71,4 +79,23 @@ export function watchGeneration ({ topicId, streamUrl, onStatus, onFailure, onTr
   }
 
   return stop
+}
+
+/**
+ * The report's text assembled from `report_text` pieces: each carries the character offset it
+ * starts at, so a piece seen twice (after a reconnect) replaces rather than repeats, and a gap
+ * (a piece missed) waits for the stream's next full copy instead of showing a hole.
+ */
+export class ReportText {
+  text = ''
+
+  /** Returns true when the text changed. */
+  apply ({ offset, text }) {
+    if (offset > this.text.length) return false
+    const next = this.text.slice(0, offset) + text
+    if (next.length < this.text.length && this.text.startsWith(next)) return false
+    if (next === this.text) return false
+    this.text = next
+    return true
+  }
 }

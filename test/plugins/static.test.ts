@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { buildTestApp } from '../support/app.js'
 
@@ -58,4 +59,37 @@ t.test('the page opens nothing else: unknown paths and the API keep their answer
   t.equal(api.statusCode, 401, 'the API still needs its token')
   const traversal = await app.inject({ method: 'GET', url: '/../package.json' })
   t.equal(traversal.statusCode, 404)
+})
+
+t.test('files are compressed as the browser asks and revalidated by their ETag', async (t) => {
+  const app = await buildTestApp(t)
+  const plain = await app.inject({ method: 'GET', url: '/js/main.js' })
+  for (const encoding of ['br', 'gzip']) {
+    const res = await app.inject({ method: 'GET', url: '/js/main.js', headers: { 'accept-encoding': encoding } })
+    t.equal(res.headers['content-encoding'], encoding, encoding)
+    t.match(res.headers.vary, /accept-encoding/i)
+    const unpacked = encoding === 'br' ? brotliDecompressSync(res.rawPayload) : gunzipSync(res.rawPayload)
+    t.equal(unpacked.toString('utf8'), plain.body, `${encoding} unpacks to the file`)
+    t.ok(res.rawPayload.length < plain.rawPayload.length / 2, `${encoding}: ${res.rawPayload.length} of ${plain.rawPayload.length} bytes`)
+  }
+  t.equal(plain.headers['content-encoding'], undefined, 'a client that asks for none gets none')
+  t.equal(plain.headers['cache-control'], 'no-cache', 'kept, but checked back on every visit')
+  t.ok(plain.headers.etag)
+  const again = await app.inject({ method: 'GET', url: '/js/main.js', headers: { 'if-none-match': String(plain.headers.etag) } })
+  t.equal(again.statusCode, 304, 'an unchanged file is not sent again')
+  const html = await app.inject({ method: 'GET', url: '/', headers: { 'accept-encoding': 'gzip' } })
+  t.equal(html.headers['content-encoding'], 'gzip')
+  t.equal(html.headers['cache-control'], 'no-cache')
+  const api = await app.inject({ method: 'GET', url: '/docs/json', headers: { 'accept-encoding': 'gzip' } })
+  t.ok(api.rawPayload.length > 1024)
+  t.equal(api.headers['content-encoding'], undefined, 'the API is left alone')
+})
+
+t.test('GET /favicon.ico is an icon the browser may keep', async (t) => {
+  const app = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/favicon.ico' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^image\/(x-icon|vnd\.microsoft\.icon)/)
+  t.same([...res.rawPayload.subarray(0, 4)], [0, 0, 1, 0], 'an ICO file')
+  t.equal(res.headers['cache-control'], 'public, max-age=604800')
 })
