@@ -1,8 +1,8 @@
 import { el } from './dom.js'
 import { formatSize } from './format.js'
 
-const LABELS = { hwpx: 'HWPX', md: 'Markdown' }
-const ORDER = ['hwpx', 'md']
+const LABELS = { hwpx: 'HWPX', docx: 'DOCX', md: 'Markdown' }
+const ORDER = ['hwpx', 'docx', 'md']
 
 /** The newest version of each kind of file, HWPX first. */
 export function latestArtifacts (artifacts) {
@@ -21,7 +21,7 @@ export function latestArtifacts (artifacts) {
 export function downloadButton (artifact, onDownload, { className = 'button-primary', context } = {}) {
   const label = LABELS[artifact.kind] ?? artifact.kind
   return el('button', { type: 'button', class: className, onclick: () => onDownload(artifact) },
-    `${label} 내려받기`,
+    `${label} 내려받기 `,
     el('span', { class: 'button-note' }, formatSize(artifact.size)),
     el('span', { class: 'visually-hidden' }, ` (${context ?? artifact.filename})`)
   )

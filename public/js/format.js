@@ -37,13 +37,12 @@ export const STATUS_LABELS = {
 
 /**
  * A server sentence as the user should read it: technical asides in English — "(interrupted)",
- * "(Service Unavailable)" — are dropped, and the model's product name becomes the plain "AI".
+ * "(Service Unavailable)" — are dropped, and the model's product name becomes what it is to the user, the writing service.
  */
 export function plainKorean (message) {
   return (message ?? '')
     .replace(/\s*\([^()가-힣]*[A-Za-z][^()가-힣]*\)/g, '')
-    .replace(/Claude\s*API/g, 'AI 서비스')
-    .replace(/Claude/g, 'AI')
+    .replace(/Claude(?:\s*API)?/g, '보고서 작성 서비스')
     .replace(/\s+/g, ' ')
     .trim()
 }

@@ -245,7 +245,10 @@ export class PlanEditor {
             'data-key': section.key,
             'data-part': 'fold',
             onclick: () => this.#toggle(section.key)
-          }, el('span', { class: 'visually-hidden' }, `섹션 ${number} `), '설명'),
+          },
+          el('span', { class: 'fold-icon', 'aria-hidden': 'true' }, '▸'),
+          el('span', { class: 'visually-hidden' }, `섹션 ${number} `),
+          el('span', { class: 'fold-label' }, '설명')),
           this.#iconButton(section, 'up', '↑', `섹션 ${number} 위로 이동`, index === 0, () => this.#moveTo(section.key, index - 1, { keepFocusOn: 'up' })),
           this.#iconButton(section, 'down', '↓', `섹션 ${number} 아래로 이동`, index === count - 1, () => this.#moveTo(section.key, index + 1, { keepFocusOn: 'down' })),
           this.#iconButton(section, 'remove', '✕', `섹션 ${number} 삭제`, count === 1, () => this.#remove(section.key))

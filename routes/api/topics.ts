@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { TopicRow } from '../../src/db/schema.js'
+import { ARTIFACT_KINDS, GENERATION_STATUSES, type TopicRow } from '../../src/db/schema.js'
 import { parsePlanMarkdown } from '../../src/planning/plan-markdown.js'
 import { deleteOwnTopic, getOwnTopic, listOwnTopics, updateOwnTopic, type LatestFile } from '../../src/topics/repository.js'
 import { authErrors, ErrorEnvelope, IdParams, NullableTimestamp, ok, Page, Pagination, Success, Timestamp, withNotFound } from '../schemas.js'
@@ -13,7 +13,7 @@ export const PlanSectionSchema = Type.Object({
 
 const LatestFileSchema = Type.Object({
   id: Type.Integer(),
-  kind: Type.Union([Type.Literal('md'), Type.Literal('hwpx')]),
+  kind: Type.Union(ARTIFACT_KINDS.map((kind) => Type.Literal(kind))),
   version: Type.Integer(),
   filename: Type.String(),
   size: Type.Integer(),
@@ -24,7 +24,7 @@ const TopicSummary = Type.Object({
   id: Type.Integer(),
   topic: Type.String(),
   template_id: Type.Union([Type.Integer(), Type.Null()]),
-  status: Type.Union(['planned', 'generating', 'completed', 'failed'].map((s) => Type.Literal(s))),
+  status: Type.Union(GENERATION_STATUSES.map((s) => Type.Literal(s))),
   sections_count: Type.Integer(),
   generation_started_at: NullableTimestamp,
   generation_completed_at: NullableTimestamp,

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -40,4 +41,29 @@ export async function launchChromium (t: { teardown: (fn: () => unknown) => void
 export async function screenshot (page: Page, name: string) {
   const fullPage = (page.viewportSize()?.width ?? 0) > 600
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage })
+}
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: Array<{ target: unknown[], failureSummary?: string }>
+}
+
+/**
+ * axe-core run inside the page (through the DevTools protocol, so the page's Content-Security-Policy
+ * stays as it is) over WCAG 2.x A/AA and best practice; returns the serious and critical findings.
+ */
+export async function seriousAxeViolations (page: Page): Promise<AxeViolation[]> {
+  if (!await page.evaluate(() => 'axe' in window)) await page.evaluate(AXE_SOURCE)
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe
+    const result = await axe.run(document, { resultTypes: ['violations'] })
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id, impact, help, nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary }))
+    }))
+  })
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
 }

@@ -1,11 +1,12 @@
 // test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
-import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import t from 'tap'
-import { signUserToken } from '../../src/auth.js'
-import { bearer, buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
+import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
 import { anthropicEnv, SAMPLE_OUTLINE, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { launchChromium, screenshot, skipWithoutChromium } from './browser.js'
+import {
+  DESKTOP, downloadFile, horizontalOverflow, openPage as openPageIn, PHONE, plan, sectionTitles, signIn as signInAt, waitForResult
+} from './flow.js'
 
 /**
  * The web page in a real browser against the real service, with the fake Claude streaming the
@@ -15,46 +16,15 @@ import { launchChromium, screenshot, skipWithoutChromium } from './browser.js'
  */
 
 const PLAN_LIMIT = 2
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } }
-const DONE_TIMEOUT_MS = 20_000
 
 const fake = await startFakeAnthropic(t)
 fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
 const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: String(PLAN_LIMIT) } })
 const { url: base } = await listenOnLoopback(app)
 const browser: Browser | undefined = skipWithoutChromium ? undefined : await launchChromium(t)
-
-async function openPage (options: BrowserContextOptions): Promise<Page> {
-  const context = await browser!.newContext({ ...options, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true })
-  t.teardown(() => context.close())
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  return page
-}
-
-/** Arrives through the development sign-in link, as a user of the printed link would. */
-async function signIn (page: Page, user: string, screenshotName?: string) {
-  const token = signUserToken(TEST_JWT_SECRET, user)
-  await page.goto(`${base}/?token=${token}`)
-  await page.locator('#token-input').waitFor()
-  const prefilled = await page.locator('#token-input').inputValue()
-  if (screenshotName) await screenshot(page, screenshotName)
-  await page.getByRole('button', { name: '로그인' }).click()
-  await page.locator('#topic-input').waitFor()
-  return { prefilled, token }
-}
-
-async function plan (page: Page, topic: string) {
-  await page.getByLabel('보고서 주제').fill(topic)
-  const startedAt = Date.now()
-  await page.getByRole('button', { name: '계획 수립' }).click()
-  await page.locator('#section-list li').first().waitFor()
-  return Date.now() - startedAt
-}
-
-const sectionTitles = (page: Page) => page.locator('#section-list input[type="text"]').evaluateAll(
-  (inputs) => inputs.map((input) => (input as HTMLInputElement).value))
+const openPage = (options: BrowserContextOptions) => openPageIn(browser!, t, options)
+const signIn = async (page: Page, user: string, screenshotName?: string) =>
+  signInAt(page, base, user, screenshotName ? () => screenshot(page, screenshotName) : undefined)
 
 /** Every value the progress bar takes, recorded in the page so no quick change is missed. */
 async function recordProgress (page: Page) {
@@ -68,17 +38,7 @@ async function recordProgress (page: Page) {
   return async () => (await page.evaluate(() => (window as unknown as { progressValues: string[] }).progressValues)).map(Number)
 }
 
-async function waitForResult (page: Page, heading: string) {
-  await page.locator('#result-heading', { hasText: heading }).waitFor({ timeout: DONE_TIMEOUT_MS })
-}
-
-async function downloadText (page: Page, buttonName: RegExp) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()])
-  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) }
-}
-
-const horizontalOverflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+const downloadText = (page: Page, buttonName: RegExp) => downloadFile(page, page.locator('#download-buttons').getByRole('button', { name: buttonName }))
 
 const promptOf = (index: number) => fake.reportRequests()[index]!.body.messages
   .map((message) => typeof message.content === 'string' ? message.content : JSON.stringify(message.content)).join('\n')
@@ -98,16 +58,21 @@ t.test('plan, edit, generate with live progress, download, reopen', { skip: skip
   await screenshot(page, '02-plan-desktop')
 
   await page.getByLabel('섹션 3 제목').fill('<b>맞춤</b> 시장 전망 & 리스크')
+  t.equal(await page.getByLabel('섹션 1 설명').isHidden(), true, 'descriptions start folded')
+  await page.getByRole('button', { name: '섹션 1 설명' }).click()
+  t.equal(await page.getByRole('button', { name: '섹션 1 설명' }).getAttribute('aria-expanded'), 'true')
   await page.getByLabel('섹션 1 설명').fill('세 줄 요약과 **핵심 권고**')
   await page.getByRole('button', { name: '섹션 4 삭제' }).click()
   await page.getByRole('button', { name: '섹션 추가' }).click()
   t.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-part')), 'title', 'a new section takes the focus')
   await page.keyboard.type('부록: 용어 정리')
+  await page.getByRole('button', { name: '섹션 5 설명' }).click()
   await page.getByLabel('섹션 5 설명').fill('주요 용어와 약어 설명')
   await page.getByRole('button', { name: '섹션 5 위로 이동' }).focus()
   await page.keyboard.press('Enter')
-  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), '섹션 4 위로 이동',
+  t.equal(await page.evaluate(() => document.activeElement?.textContent), '↑섹션 4 위로 이동',
     'after moving by keyboard the focus follows the section')
+  t.equal(await page.locator('#plan-announcer').textContent(), '‘부록: 용어 정리’ 섹션을 4번째로 옮겼습니다.', 'and the move is announced')
   const edited = ['요약', '배경 및 목적', '<b>맞춤</b> 시장 전망 & 리스크', '부록: 용어 정리', '결론 및 제언']
   t.same(await sectionTitles(page), edited)
   await screenshot(page, '03-plan-edited-desktop')
@@ -117,7 +82,7 @@ t.test('plan, edit, generate with live progress, download, reopen', { skip: skip
   await page.locator('#progress').waitFor()
   await screenshot(page, '04-progress-desktop')
   await waitForResult(page, '보고서가 완성되었습니다')
-  t.equal(await page.evaluate(() => document.activeElement?.id), 'result-heading', 'the result takes the focus')
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'document-heading', 'the result takes the focus')
 
   const values = await progressValues()
   const distinct = [...new Set(values)]
@@ -137,13 +102,17 @@ t.test('plan, edit, generate with live progress, download, reopen', { skip: skip
   t.equal(await preview.locator('b').count(), 0, 'and never becomes markup')
   t.ok(await preview.locator('strong').count() > 0, 'while Markdown bold renders')
   t.ok(await preview.locator('li').count() > 0, 'and lists do')
+  t.equal(await preview.locator('h3.document-title').textContent(), '보고서', 'the title is the document\'s')
+  t.equal(await preview.locator('h3.document-title').evaluate((node) => getComputedStyle(node).textAlign), 'center', 'centred as in the HWPX')
+  t.same(await preview.locator('h4 .heading-number').allTextContents(), ['1.', '2.', '3.', '4.', '5.'], 'sections numbered as in the document')
+  t.equal(await preview.locator('em').first().evaluate((node) => getComputedStyle(node).fontStyle), 'normal', 'Korean emphasis is not slanted')
   await screenshot(page, '05-done-desktop')
 
   const hwpx = await downloadText(page, /^HWPX/)
-  t.match(hwpx.name, /\.hwpx$/)
+  t.match(hwpx.name, /_v1\.hwpx$/, 'the file name carries the version')
   t.equal(hwpx.bytes.subarray(0, 2).toString('latin1'), 'PK', 'the HWPX download is a zip package')
   const markdown = await downloadText(page, /^Markdown/)
-  t.match(markdown.name, /\.md$/)
+  t.match(markdown.name, /_v1\.md$/)
   const topicId = Number((await app.inject({ method: 'GET', url: '/api/topics', headers: bearer('alice') })).json().data.items[0].id)
   const artifacts = (await app.inject({ method: 'GET', url: `/api/topics/${topicId}/artifacts`, headers: bearer('alice') })).json().data
   const saved = await app.inject({
@@ -154,18 +123,18 @@ t.test('plan, edit, generate with live progress, download, reopen', { skip: skip
 
   await page.setViewportSize({ width: 390, height: 844 })
   t.equal(await horizontalOverflow(page), 0, 'nothing sticks out sideways on a phone')
-  await page.locator('#result').scrollIntoViewIfNeeded()
+  await page.locator('#document').scrollIntoViewIfNeeded()
   await screenshot(page, '06-done-phone')
-  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.setViewportSize({ width: 1366, height: 768 })
 
-  await page.reload()
+  await page.goto(base)
   await page.locator('#history-list li').first().waitFor()
   t.equal(await page.locator('#sign-in').isHidden(), true, 'a reload keeps the sign-in for the tab')
   const row = page.locator('#history-list li', { hasText: SAMPLE_OUTLINE.title })
   t.match(await row.locator('.badge').textContent(), '완료')
-  await row.getByRole('button').click()
+  await row.getByRole('button', { name: /^열기/ }).click()
   await waitForResult(page, '보고서가 완성되었습니다')
-  t.equal(await page.getByRole('button', { name: /^HWPX/ }).count(), 1, 'a reopened topic offers its downloads again')
+  t.equal(await page.locator('#download-buttons').getByRole('button', { name: /^HWPX/ }).count(), 1, 'a reopened topic offers its downloads again')
   t.same(await sectionTitles(page), edited, 'with the plan as it was sent')
   await screenshot(page, '07-reopened-desktop')
 })
@@ -180,7 +149,7 @@ t.test('the plan limit shows the server\'s message', { skip: skipWithoutChromium
   await page.getByRole('button', { name: '계획 수립' }).click()
   const alert = page.locator('#plan-error')
   await alert.waitFor()
-  t.match(await alert.textContent(), /요청이 너무 많습니다/)
+  t.match(await alert.textContent(), /^요청이 너무 잦습니다\. \d+초 뒤에 다시 시도하세요\.$/, 'says how long to wait, in Korean only')
   t.equal(await page.locator('#plan').isHidden(), true)
   t.equal(await page.getByRole('button', { name: '계획 수립' }).isEnabled(), true, 'the button is usable again')
   await screenshot(page, '08-rate-limited-desktop')
@@ -201,7 +170,7 @@ t.test('a generation already running is followed instead of failing', { skip: sk
   })
   t.equal(started.statusCode, 202)
   await page.getByRole('button', { name: '보고서 생성' }).click()
-  await page.locator('#progress-notice', { hasText: '이미 생성하고 있어' }).waitFor()
+  await page.locator('#progress-notice', { hasText: '이미 작성 중이어서' }).waitFor()
   await waitForResult(page, '보고서가 완성되었습니다')
   t.equal(fake.reportRequests().length, requestsBefore + 1, 'one report was written, not two')
 })
@@ -212,12 +181,16 @@ t.test('a failed generation says so and can be retried', { skip: skipWithoutChro
   await plan(page, '실패 후 재시도')
   fake.reportBehaviors.push({ kind: 'status', status: 400, errorType: 'invalid_request_error' })
   await page.getByRole('button', { name: '보고서 생성' }).click()
-  await waitForResult(page, '보고서를 만들지 못했습니다')
-  t.match(await page.getByRole('alert').filter({ hasText: '실패' }).textContent(), '보고서 생성에 실패했습니다')
+  await waitForResult(page, '보고서를 완성하지 못했습니다')
+  const alerts = await page.locator('[role="alert"]:visible').allTextContents()
+  t.equal(alerts.length, 1, `the failure is said once: ${JSON.stringify(alerts)}`)
+  t.notMatch(alerts[0], /[A-Za-z]/, 'in Korean, without English or product names')
+  t.match(alerts[0], /다시 시도/, 'saying what to do')
+  t.same(await page.getByRole('button', { name: /^(다시|재시도)/ }).allTextContents(), ['다시 시도'], 'with one button to do it')
   await screenshot(page, '09-failed-desktop')
   await page.getByRole('button', { name: '다시 시도' }).click()
   await waitForResult(page, '보고서가 완성되었습니다')
-  t.equal(await page.getByRole('button', { name: /^Markdown/ }).count(), 1)
+  t.equal(await page.locator('#download-buttons').getByRole('button', { name: /^Markdown/ }).count(), 1)
 })
 
 t.test('on a phone, with the status stream blocked, polling carries the progress to the end', { skip: skipWithoutChromium }, async (t) => {

@@ -1,0 +1,259 @@
+// test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import t from 'tap'
+import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
+import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { launchChromium, screenshot, seriousAxeViolations, skipWithoutChromium } from './browser.js'
+import {
+  DESKTOP, downloadFile, horizontalOverflow, openPage as openPageIn, PHONE, plan, sectionTitles, signIn as signInAt, topicInAddress, waitForResult
+} from './flow.js'
+
+/**
+ * The live report page (issue 14) in Chromium against the service and a fake Claude that writes
+ * slowly: a reload mid-run comes back to the run, the text shows before the end, the run can be
+ * cancelled, plan edits survive a reload, the list holds each report once and can be searched,
+ * renamed and cleaned up, the outline editor moves sections by pointer and keyboard, and axe-core
+ * finds nothing serious on any stage, on a desktop and on a phone.
+ */
+
+/** Slow enough to act mid-run: about 20 pieces of 40 characters. */
+const SLOW_REPORT = { kind: 'report', chunkDelayMs: 250 } as const
+
+const fake = await startFakeAnthropic(t)
+fake.defaultReport = { kind: 'report', chunkDelayMs: 20 }
+const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: '100' } })
+const { url: base } = await listenOnLoopback(app)
+const browser: Browser | undefined = skipWithoutChromium ? undefined : await launchChromium(t)
+const openPage = (options: BrowserContextOptions) => openPageIn(browser!, t, options)
+const signIn = (page: Page, user: string) => signInAt(page, base, user)
+
+const listTopics = async (user: string) =>
+  (await app.inject({ method: 'GET', url: '/api/topics?page_size=100', headers: bearer(user) })).json().data
+
+const previewText = (page: Page) => page.locator('#report-preview').innerText()
+
+t.test('a reload during a run comes back to it; the text and a counting ETA show before the end', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'reloader')
+  await plan(page, '새로 고쳐도 이어지는 보고서')
+  const topicId = topicInAddress(page)
+  t.ok(topicId > 0, 'the topic is in the address once planned')
+
+  fake.reportBehaviors.push(SLOW_REPORT)
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await page.locator('#progress').waitFor()
+  await page.locator('#report-preview h4').first().waitFor({ timeout: 15_000 })
+  t.equal(await page.locator('#progress').isVisible(), true, 'the report is still being written')
+  t.match(await previewText(page), '분석 내용입니다', 'while its text is already on the page')
+
+  await page.locator('#progress-eta', { hasText: '남음' }).waitFor({ timeout: 15_000 })
+  const firstEta = await page.locator('#progress-eta').textContent()
+  await page.waitForFunction((before) => document.getElementById('progress-eta')!.textContent !== before, firstEta, { timeout: 3000 })
+  t.pass(`the ETA counts down between events (${firstEta} → ${await page.locator('#progress-eta').textContent()})`)
+
+  await page.reload()
+  await page.locator('#progress').waitFor()
+  t.equal(topicInAddress(page), topicId, 'the reload keeps the topic')
+  t.equal(await page.getByLabel('섹션 1 제목').isDisabled(), true, 'the plan is shown as sent, locked while writing')
+  t.equal(await page.locator('#progress-bar').getAttribute('role'), 'progressbar')
+  await page.locator('#report-preview h4').first().waitFor()
+  t.match(await previewText(page), '분석 내용입니다', 'the text written so far comes back at once')
+  await waitForResult(page, '보고서가 완성되었습니다')
+  t.equal(await page.locator('#download-buttons button').count(), 2, 'and the run ends with its downloads')
+  t.equal(fake.reportRequests().filter((r) => JSON.stringify(r.body).includes('새로 고쳐도')).length, 1, 'one report was written, not two')
+})
+
+t.test('취소 stops the run and says so; the plan can be sent again', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'canceller')
+  await plan(page, '취소할 보고서')
+  fake.reportBehaviors.push(SLOW_REPORT)
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await page.locator('#progress').waitFor()
+  await page.getByRole('button', { name: '취소' }).click()
+  await waitForResult(page, '작성을 취소했습니다')
+  const topicId = topicInAddress(page)
+  const status = (await app.inject({ method: 'GET', url: `/api/topics/${topicId}/status`, headers: bearer('canceller') })).json().data
+  t.equal(status.status, 'cancelled', 'the server stopped it')
+  t.equal(await page.getByRole('button', { name: '다시 생성' }).isEnabled(), true, 'one button sends it again')
+  await screenshot(page, '20-cancelled-desktop')
+})
+
+t.test('plan edits are saved as a draft and survive a reload', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'drafter')
+  await plan(page, '초안이 남는 보고서')
+  await page.getByLabel('보고서 제목').fill('고친 제목')
+  await page.getByLabel('섹션 2 제목').fill('고친 둘째 섹션')
+  await page.getByRole('button', { name: '섹션 2 설명' }).click()
+  await page.getByLabel('섹션 2 설명').fill('고친 설명 문장')
+  await page.getByRole('button', { name: '섹션 5 삭제' }).click()
+  t.equal(await page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true })
+    window.dispatchEvent(event)
+    return event.defaultPrevented
+  }), true, 'leaving before the draft is saved asks first')
+  await page.locator('#draft-status', { hasText: '저장했습니다' }).waitFor()
+  t.equal(await page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true })
+    window.dispatchEvent(event)
+    return event.defaultPrevented
+  }), false, 'once saved, leaving does not')
+  const edited = await sectionTitles(page)
+
+  await page.reload()
+  await page.locator('#section-list li').first().waitFor()
+  t.equal(await page.getByLabel('보고서 제목').inputValue(), '고친 제목')
+  t.same(await sectionTitles(page), edited, 'the sections as edited')
+  await page.getByRole('button', { name: '섹션 2 설명' }).click()
+  t.equal(await page.getByLabel('섹션 2 설명').inputValue(), '고친 설명 문장')
+})
+
+t.test('the list holds each report once: re-planning updates it; search, rename, download and delete from the list', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'librarian')
+  for (let i = 0; i < 3; i++) await plan(page, '같은 주제로 세 번')
+  await plan(page, '다른 주제')
+  await page.locator('#history-list li', { hasText: '다른 주제' }).waitFor()
+  t.equal(await page.locator('#history-list li', { hasText: '같은 주제로 세 번' }).count(), 1, 'three plans of one topic are one row')
+  t.equal((await listTopics('librarian')).total, 2)
+
+  await page.locator('#history-list li', { hasText: '같은 주제로 세 번' }).getByRole('button', { name: /^열기/ }).click()
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await waitForResult(page, '보고서가 완성되었습니다')
+  await page.getByRole('button', { name: '이 계획으로 다시 생성' }).click()
+  await waitForResult(page, '보고서가 완성되었습니다')
+  const row = page.locator('#history-list li', { hasText: '같은 주제로 세 번' })
+  await row.locator('.history-meta', { hasText: 'v2' }).waitFor()
+  t.match(await row.locator('.history-meta').textContent(), /완료 v2 · \d{4}\. \d+\. \d+\./, 'the row shows state, version and date')
+  const hwpx = await downloadFile(page, row.getByRole('button', { name: /^HWPX 내려받기/ }))
+  t.match(hwpx.name, /_v2\.hwpx$/, 'and downloads the newest version directly, its name carrying the version')
+  t.equal(hwpx.bytes.subarray(0, 2).toString('latin1'), 'PK')
+
+  await page.getByLabel('보고서 검색').fill('다른')
+  await page.locator('#history-list li', { hasText: '같은 주제로 세 번' }).waitFor({ state: 'detached' })
+  t.same(await page.locator('#history-list .history-topic').allTextContents(), ['다른 주제'], 'search narrows the list')
+  await page.getByLabel('보고서 검색').fill('없는 제목')
+  await page.locator('#history-empty', { hasText: '‘없는 제목’에 맞는 보고서가 없습니다.' }).waitFor()
+  await page.getByLabel('보고서 검색').fill('')
+  await page.locator('#history-list li', { hasText: '같은 주제로 세 번' }).waitFor()
+
+  const other = page.locator('#history-list li', { hasText: '다른 주제' })
+  await other.getByRole('button', { name: /^이름 바꾸기/ }).click()
+  await page.getByLabel('‘다른 주제’의 새 이름').fill('이름을 바꾼 주제')
+  await page.keyboard.press('Enter')
+  await page.locator('#history-list li', { hasText: '이름을 바꾼 주제' }).waitFor()
+  t.ok((await listTopics('librarian')).items.some((item: { topic: string }) => item.topic === '이름을 바꾼 주제'), 'the new name is saved')
+
+  page.once('dialog', (dialog) => { dialog.accept().catch(() => {}) })
+  await page.locator('#history-list li', { hasText: '이름을 바꾼 주제' }).getByRole('button', { name: /^삭제/ }).click()
+  await page.locator('#history-list li', { hasText: '이름을 바꾼 주제' }).waitFor({ state: 'detached' })
+  t.equal((await listTopics('librarian')).total, 1, 'a deleted report is gone')
+  t.equal(await page.locator('#history-announcer').textContent(), '‘이름을 바꾼 주제’ 보고서를 삭제했습니다.')
+})
+
+t.test('the outline: one line per section, quick clicks and dragging move as expected', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'mover')
+  await plan(page, '순서를 바꾸는 보고서')
+  const before = await sectionTitles(page)
+  const heights = await page.locator('#section-list > li').evaluateAll((items) => items.map((item) => item.getBoundingClientRect().height))
+  t.ok(heights.every((height) => height < 60), `each section is one line (${heights.map(Math.round).join(', ')} px)`)
+  const bar = await page.locator('.generate-bar').boundingBox()
+  t.ok(bar && bar.y + bar.height <= 768, 'the 보고서 생성 bar is on the screen')
+
+  const up = page.getByRole('button', { name: '섹션 5 위로 이동' })
+  await up.scrollIntoViewIfNeeded()
+  await page.evaluate(() => window.scrollBy(0, 200))
+  const box = (await up.boundingBox())!
+  for (let i = 0; i < 3; i++) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+  t.same(await sectionTitles(page), [before[0], before[4], before[1], before[2], before[3]], 'three quick clicks on 위로 move three places')
+
+  const handle = page.locator('#section-list > li').nth(0).locator('.drag-handle')
+  const target = (await page.locator('#section-list > li').nth(2).boundingBox())!
+  const start = (await handle.boundingBox())!
+  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(start.x + start.width / 2, target.y + target.height * 0.75, { steps: 8 })
+  await page.mouse.up()
+  t.same(await sectionTitles(page), [before[4], before[1], before[0], before[2], before[3]], 'dragging by the handle moves a section')
+  t.match(await page.locator('#plan-announcer').textContent(), `‘${before[0]}’ 섹션을 3번째로 옮겼습니다.`, 'and is announced like a button move')
+})
+
+t.test('downloads come even when the file list fails at first; wide tables scroll on a phone', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(PHONE)
+  let failures = 0
+  await page.route('**/api/topics/*/artifacts', async (route) => {
+    if (failures++ < 2) await route.abort('connectionreset')
+    else await route.continue()
+  })
+  await signIn(page, 'phoner')
+  await plan(page, '표가 넓은 보고서')
+  const wideTable = '| 구분 | 2024년 | 2025년 | 2026년 | 2027년 | 연평균 성장률 |\n|---|---|---|---|---|---|\n| 인터넷전문은행 거래액 | 120조 원 | 150조 원 | 190조 원 | 230조 원 | 24.2% |\n'
+  fake.reportBehaviors.push({ kind: 'report', chunkDelayMs: 5, markdown: `# 표 보고서\n\n## 시장 규모\n\n${wideTable}\n## 결론\n\n끝.\n` })
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  await waitForResult(page, '보고서가 완성되었습니다')
+  await page.locator('#download-buttons button').first().waitFor()
+  t.equal(failures, 3, 'the list was asked for again after two failures')
+  t.equal(await page.locator('#download-problem').isHidden(), true, 'and no failure was shown')
+
+  const lines = await page.locator('#report-preview th', { hasText: '2024년' }).evaluate((node) => {
+    const range = document.createRange()
+    range.selectNodeContents(node)
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size
+  })
+  t.equal(lines, 1, '"2024년" stays on one line')
+  const scroller = page.locator('#report-preview .table-scroll')
+  t.ok(await scroller.evaluate((node) => node.scrollWidth > node.clientWidth), 'the table scrolls sideways')
+  t.equal(await horizontalOverflow(page), 0, 'while the page itself does not')
+  await scroller.scrollIntoViewIfNeeded()
+  await screenshot(page, '21-table-phone')
+})
+
+for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  t.test(`axe-core finds nothing serious on any stage (${device})`, { skip: skipWithoutChromium }, async (t) => {
+    const page = await openPage(options)
+    const stage = async (name: string) => {
+      const violations = await seriousAxeViolations(page)
+      t.same(violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`), [], `${name}`)
+      await screenshot(page, `3${device === 'desktop' ? 0 : 1}-${name}-${device}`)
+    }
+    const user = `axe-${device}`
+    await signInAt(page, base, user, () => stage('sign-in'))
+    await stage('signed-in')
+    await plan(page, `접근성 점검 ${device}`)
+    await page.getByRole('button', { name: '섹션 1 설명' }).click()
+    await stage('plan')
+    await page.getByRole('button', { name: '섹션 1 설명' }).click()
+    await page.getByRole('button', { name: '섹션 1 위로 이동' }).isDisabled()
+    await page.locator('#plan-title').focus()
+    const ring = await page.locator('#plan-title').evaluate((node) => {
+      const style = getComputedStyle(node)
+      return { color: style.outlineColor, width: style.outlineWidth }
+    })
+    t.same(ring, { color: 'rgb(11, 61, 145)', width: '3px' }, 'the focus ring is dark blue (6.6:1 on white), 3 px')
+
+    fake.reportBehaviors.push(SLOW_REPORT)
+    await page.getByRole('button', { name: '보고서 생성' }).click()
+    await page.locator('#report-preview h4').first().waitFor({ timeout: 15_000 })
+    await stage('writing')
+    await waitForResult(page, '보고서가 완성되었습니다')
+    await page.locator('#download-buttons button').first().waitFor()
+    await stage('done')
+
+    fake.reportBehaviors.push({ kind: 'status', status: 400, errorType: 'invalid_request_error' })
+    await page.getByRole('button', { name: '이 계획으로 다시 생성' }).click()
+    await waitForResult(page, '보고서를 완성하지 못했습니다')
+    await stage('failed')
+
+    fake.reportBehaviors.push(SLOW_REPORT)
+    await page.getByRole('button', { name: '다시 시도' }).click()
+    await page.locator('#progress').waitFor()
+    await page.getByRole('button', { name: '취소' }).click()
+    await waitForResult(page, '작성을 취소했습니다')
+    await stage('cancelled')
+
+    await page.locator('#history-list li').first().getByRole('button', { name: /^이름 바꾸기/ }).click()
+    await stage('history-rename')
+  })
+}
