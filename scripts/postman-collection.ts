@@ -258,11 +258,18 @@ function flowFolder (document: OpenApiDocument): Folder {
 export function buildPostmanCollection (document: OpenApiDocument) {
   const components = document.components?.schemas ?? {}
   const byTag = new Map<string, Item[]>((document.tags ?? []).map((tag) => [tag.name, []]))
+  const deletions: Item[] = []
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
+      const item = operationItem(method, path, operation, components)
+      // Deleting what the flow made would leave the requests after it nothing to ask about.
+      if (method === 'delete') {
+        deletions.push(item)
+        continue
+      }
       const tag = operation.tags?.[0] ?? 'other'
       if (!byTag.has(tag)) byTag.set(tag, [])
-      byTag.get(tag)!.push(operationItem(method, path, operation, components))
+      byTag.get(tag)!.push(item)
     }
   }
   const descriptions = new Map((document.tags ?? []).map((tag) => [tag.name, tag.description]))
@@ -271,6 +278,7 @@ export function buildPostmanCollection (document: OpenApiDocument) {
     ...(descriptions.get(name) ? { description: descriptions.get(name) } : {}),
     item: items
   }))
+  if (deletions.length > 0) folders.push({ name: 'cleanup', description: 'The deleting requests, last: they remove what the flow made.', item: deletions })
 
   return {
     info: {

@@ -56,7 +56,7 @@ const TopicPatch = Type.Object({
 }, {
   additionalProperties: false,
   minProperties: 1,
-  examples: [{ topic: '2026 디지털뱅킹 트렌드 분석 (수정)' }, { plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n' }]
+  examples: [{ topic: '2026 디지털뱅킹 트렌드 분석 (수정본)' }]
 })
 
 const iso = (value: Date | null) => value?.toISOString() ?? null

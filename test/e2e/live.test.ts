@@ -200,7 +200,7 @@ t.test('downloads come even when the file list fails at first; wide tables scrol
   const lines = await page.locator('#report-preview th', { hasText: '2024년' }).evaluate((node) => {
     const range = document.createRange()
     range.selectNodeContents(node)
-    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size
+    return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size
   })
   t.equal(lines, 1, '"2024년" stays on one line')
   const scroller = page.locator('#report-preview .table-scroll')

@@ -98,7 +98,7 @@ t.test('error answers are the shared envelope; the stream and downloads document
   t.ok(download['text/markdown'])
   t.match(document.paths['/metrics']!.get!.responses['200']!.content, { 'text/plain': {} })
   const topics = document.paths['/api/topics']!.get!
-  t.same(topics.parameters!.map((p) => [p.name, p.required]), [['page', false], ['page_size', false]], 'parameters with defaults are optional')
+  t.same(topics.parameters!.map((p) => [p.name, p.required]), [['page', false], ['page_size', false], ['q', false]], 'parameters with defaults are optional')
 })
 
 function pickExamples (content: Record<string, Media> | undefined) {
@@ -138,7 +138,7 @@ t.test('the seed examples are in the document and each is valid against its sche
     check(`${key} request`, media.schema, media.example)
     requests++
   }
-  t.equal(requests, 4, 'plan, saving an edited plan, generate and template creation')
+  t.equal(requests, 5, 'plan, saving an edited plan, generate, template creation and renaming a topic')
   t.same(document.paths['/api/topics/plan']!.post!.requestBody!.content['application/json']!.example,
     { topic: '2026 디지털뱅킹 트렌드 분석', template_id: 1 })
 })
