@@ -235,7 +235,7 @@ for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
 
     fake.reportBehaviors.push(SLOW_REPORT)
     await page.getByRole('button', { name: '보고서 생성' }).click()
-    await page.locator('#report-preview h4').first().waitFor({ timeout: 15_000 })
+    await page.locator('#report-preview .writing-caret').waitFor({ timeout: 15_000 })
     await stage('writing')
     await waitForResult(page, '보고서가 완성되었습니다')
     await page.locator('#download-buttons button').first().waitFor()
