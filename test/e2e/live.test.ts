@@ -235,7 +235,7 @@ for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
 
     fake.reportBehaviors.push(SLOW_REPORT)
     await page.getByRole('button', { name: '보고서 생성' }).click()
-    await page.locator('#report-preview .writing-caret').waitFor({ timeout: 15_000 })
+    await page.locator('#progress-step', { hasText: '작성 중' }).waitFor({ timeout: 15_000 })
     await stage('writing')
     await waitForResult(page, '보고서가 완성되었습니다')
     await page.locator('#download-buttons button').first().waitFor()
@@ -246,14 +246,15 @@ for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
     await waitForResult(page, '보고서를 완성하지 못했습니다')
     await stage('failed')
 
+    await page.locator('#history-list li').first().getByRole('button', { name: /^이름 바꾸기/ }).click()
+    await stage('history-rename')
+    await page.keyboard.press('Escape')
+
     fake.reportBehaviors.push(SLOW_REPORT)
     await page.getByRole('button', { name: '다시 시도' }).click()
     await page.locator('#progress').waitFor()
     await page.getByRole('button', { name: '취소' }).click()
     await waitForResult(page, '작성을 취소했습니다')
     await stage('cancelled')
-
-    await page.locator('#history-list li').first().getByRole('button', { name: /^이름 바꾸기/ }).click()
-    await stage('history-rename')
   })
 }
