@@ -83,8 +83,9 @@ export function watchGeneration ({ topicId, streamUrl, onStatus, onText, onFailu
 
 /**
  * The report's text assembled from `report_text` pieces: each carries the character offset it
- * starts at, so a piece seen twice (after a reconnect) replaces rather than repeats, and a gap
- * (a piece missed) waits for the stream's next full copy instead of showing a hole.
+ * starts at and replaces everything from there — so the copy of the whole text a (re)connected
+ * stream sends first, or a report written again from the start (offset 0), takes the place of what
+ * was shown. A piece beyond the end (one was missed) waits for the stream's next full copy.
  */
 export class ReportText {
   text = ''
@@ -93,7 +94,6 @@ export class ReportText {
   apply ({ offset, text }) {
     if (offset > this.text.length) return false
     const next = this.text.slice(0, offset) + text
-    if (next.length < this.text.length && this.text.startsWith(next)) return false
     if (next === this.text) return false
     this.text = next
     return true
