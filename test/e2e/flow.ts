@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { signUserToken } from '../../src/auth.js'
-import { TEST_JWT_SECRET } from '../support/app.js'
+import { buildTestApp, listenOnLoopback, TEST_JWT_SECRET } from '../support/app.js'
+import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { launchChromium, skipWithoutChromium } from './browser.js'
 
 /** The steps a user takes on the page, shared by the browser tests. */
 
@@ -9,7 +11,25 @@ export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 84
 export const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height: 768 } }
 export const DONE_TIMEOUT_MS = 30_000
 
-export async function openPage (browser: Browser, t: { teardown: (fn: () => unknown) => void }, options: BrowserContextOptions): Promise<Page> {
+/** Slow enough to act mid-run: about 20 pieces of 40 characters, a quarter of a second apart. */
+export const SLOW_REPORT = { kind: 'report', chunkDelayMs: 250 } as const
+
+type TestContext = { teardown: (fn: () => unknown) => void }
+
+/**
+ * The service on a loopback port with the fake Claude behind it (writing quickly unless told
+ * otherwise per report), and Chromium unless the machine has none (the tests then skip).
+ */
+export async function startPageRig (t: TestContext, env: Record<string, string> = {}) {
+  const fake = await startFakeAnthropic(t)
+  fake.defaultReport = { kind: 'report', chunkDelayMs: 20 }
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...env } })
+  const { url: base } = await listenOnLoopback(app)
+  const browser: Browser | undefined = skipWithoutChromium ? undefined : await launchChromium(t)
+  return { fake, app, base, openPage: (options: BrowserContextOptions) => openPage(browser!, t, options) }
+}
+
+export async function openPage (browser: Browser, t: TestContext, options: BrowserContextOptions): Promise<Page> {
   const context = await browser.newContext({ ...options, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true })
   t.teardown(() => context.close())
   const page = await context.newPage()

@@ -1,30 +1,21 @@
 // test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import t from 'tap'
-import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
-import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { launchChromium, screenshot, seriousAxeViolations, skipWithoutChromium } from './browser.js'
+import { bearer } from '../support/app.js'
+import { screenshot, skipWithoutChromium } from './browser.js'
 import {
-  DESKTOP, downloadFile, horizontalOverflow, openPage as openPageIn, PHONE, plan, sectionTitles, signIn as signInAt, topicInAddress, waitForResult
+  DESKTOP, downloadFile, horizontalOverflow, PHONE, plan, sectionTitles, signIn as signInAt, SLOW_REPORT, startPageRig, topicInAddress, waitForResult
 } from './flow.js'
 
 /**
  * The live report page (issue 14) in Chromium against the service and a fake Claude that writes
  * slowly: a reload mid-run comes back to the run, the text shows before the end, the run can be
  * cancelled, plan edits survive a reload, the list holds each report once and can be searched,
- * renamed and cleaned up, the outline editor moves sections by pointer and keyboard, and axe-core
- * finds nothing serious on any stage, on a desktop and on a phone.
+ * renamed and cleaned up, the outline editor moves sections by pointer and keyboard, downloads
+ * survive a failing file list, and wide tables scroll on a phone. (axe-core: a11y.test.ts.)
  */
 
-/** Slow enough to act mid-run: about 20 pieces of 40 characters. */
-const SLOW_REPORT = { kind: 'report', chunkDelayMs: 250 } as const
-
-const fake = await startFakeAnthropic(t)
-fake.defaultReport = { kind: 'report', chunkDelayMs: 20 }
-const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: '100' } })
-const { url: base } = await listenOnLoopback(app)
-const browser: Browser | undefined = skipWithoutChromium ? undefined : await launchChromium(t)
-const openPage = (options: BrowserContextOptions) => openPageIn(browser!, t, options)
+const { fake, app, base, openPage } = await startPageRig(t, { PLAN_RATE_LIMIT_MAX: '100' })
 const signIn = (page: Page, user: string) => signInAt(page, base, user)
 
 const listTopics = async (user: string) =>
@@ -70,7 +61,7 @@ t.test('취소 stops the run and says so; the plan can be sent again', { skip: s
   fake.reportBehaviors.push(SLOW_REPORT)
   await page.getByRole('button', { name: '보고서 생성' }).click()
   await page.locator('#progress').waitFor()
-  await page.getByRole('button', { name: '취소' }).click()
+  await page.getByRole('button', { name: '취소', exact: true }).click()
   await waitForResult(page, '작성을 취소했습니다')
   const topicId = topicInAddress(page)
   const status = (await app.inject({ method: 'GET', url: `/api/topics/${topicId}/status`, headers: bearer('canceller') })).json().data
@@ -209,52 +200,3 @@ t.test('downloads come even when the file list fails at first; wide tables scrol
   await scroller.scrollIntoViewIfNeeded()
   await screenshot(page, '21-table-phone')
 })
-
-for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-  t.test(`axe-core finds nothing serious on any stage (${device})`, { skip: skipWithoutChromium }, async (t) => {
-    const page = await openPage(options)
-    const stage = async (name: string) => {
-      const violations = await seriousAxeViolations(page)
-      t.same(violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`), [], `${name}`)
-      await screenshot(page, `3${device === 'desktop' ? 0 : 1}-${name}-${device}`)
-    }
-    const user = `axe-${device}`
-    await signInAt(page, base, user, () => stage('sign-in'))
-    await stage('signed-in')
-    await plan(page, `접근성 점검 ${device}`)
-    await page.getByRole('button', { name: '섹션 1 설명' }).click()
-    await stage('plan')
-    await page.getByRole('button', { name: '섹션 1 설명' }).click()
-    await page.getByRole('button', { name: '섹션 1 위로 이동' }).isDisabled()
-    await page.locator('#plan-title').focus()
-    const ring = await page.locator('#plan-title').evaluate((node) => {
-      const style = getComputedStyle(node)
-      return { color: style.outlineColor, width: style.outlineWidth }
-    })
-    t.same(ring, { color: 'rgb(11, 61, 145)', width: '3px' }, 'the focus ring is dark blue (6.6:1 on white), 3 px')
-
-    fake.reportBehaviors.push(SLOW_REPORT)
-    await page.getByRole('button', { name: '보고서 생성' }).click()
-    await page.locator('#progress-step', { hasText: '작성 중' }).waitFor({ timeout: 15_000 })
-    await stage('writing')
-    await waitForResult(page, '보고서가 완성되었습니다')
-    await page.locator('#download-buttons button').first().waitFor()
-    await stage('done')
-
-    fake.reportBehaviors.push({ kind: 'status', status: 400, errorType: 'invalid_request_error' })
-    await page.getByRole('button', { name: '이 계획으로 다시 생성' }).click()
-    await waitForResult(page, '보고서를 완성하지 못했습니다')
-    await stage('failed')
-
-    await page.locator('#history-list li').first().getByRole('button', { name: /^이름 바꾸기/ }).click()
-    await stage('history-rename')
-    await page.keyboard.press('Escape')
-
-    fake.reportBehaviors.push(SLOW_REPORT)
-    await page.getByRole('button', { name: '다시 시도' }).click()
-    await page.locator('#progress').waitFor()
-    await page.getByRole('button', { name: '취소' }).click()
-    await waitForResult(page, '작성을 취소했습니다')
-    await stage('cancelled')
-  })
-}

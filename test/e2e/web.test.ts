@@ -1,11 +1,11 @@
 // test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import t from 'tap'
-import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
-import { anthropicEnv, SAMPLE_OUTLINE, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { launchChromium, screenshot, skipWithoutChromium } from './browser.js'
+import { bearer } from '../support/app.js'
+import { SAMPLE_OUTLINE } from '../support/fake-anthropic.js'
+import { screenshot, skipWithoutChromium } from './browser.js'
 import {
-  DESKTOP, downloadFile, horizontalOverflow, openPage as openPageIn, PHONE, plan, sectionTitles, signIn as signInAt, waitForResult
+  DESKTOP, downloadFile, horizontalOverflow, PHONE, plan, sectionTitles, signIn as signInAt, startPageRig, waitForResult
 } from './flow.js'
 
 /**
@@ -17,12 +17,8 @@ import {
 
 const PLAN_LIMIT = 2
 
-const fake = await startFakeAnthropic(t)
+const { fake, app, base, openPage } = await startPageRig(t, { PLAN_RATE_LIMIT_MAX: String(PLAN_LIMIT) })
 fake.defaultReport = { kind: 'report', chunkDelayMs: 30 }
-const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), PLAN_RATE_LIMIT_MAX: String(PLAN_LIMIT) } })
-const { url: base } = await listenOnLoopback(app)
-const browser: Browser | undefined = skipWithoutChromium ? undefined : await launchChromium(t)
-const openPage = (options: BrowserContextOptions) => openPageIn(browser!, t, options)
 const signIn = async (page: Page, user: string, screenshotName?: string) =>
   signInAt(page, base, user, screenshotName ? () => screenshot(page, screenshotName) : undefined)
 
