@@ -50,7 +50,7 @@ t.test('a reload during a run comes back to it; the text and a counting ETA show
   await page.locator('#report-preview h4').first().waitFor()
   t.match(await previewText(page), '분석 내용입니다', 'the text written so far comes back at once')
   await waitForResult(page, '보고서가 완성되었습니다')
-  t.equal(await page.locator('#download-buttons button').count(), 2, 'and the run ends with its downloads')
+  t.equal(await page.locator('#download-buttons button').count(), 3, 'and the run ends with its downloads')
   t.equal(fake.reportRequests().filter((r) => JSON.stringify(r.body).includes('새로 고쳐도')).length, 1, 'one report was written, not two')
 })
 

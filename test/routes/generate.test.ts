@@ -77,7 +77,7 @@ t.test('TC-GEN-001/003, TC-STATUS-001/002: 202 at once, honest progress, artifac
   t.equal(notModified.statusCode, 304)
 
   const docxMeta = items.find((a: { kind: string }) => a.kind === 'docx')
-  t.equal(docxMeta.filename, '보고서.docx')
+  t.equal(docxMeta.filename, '보고서_v1.docx')
   t.equal(docxMeta.content_type, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   const word = await app.inject({ method: 'GET', url: docxMeta.download_url, headers: bearer('gen-alice') })
   t.equal(word.statusCode, 200)
