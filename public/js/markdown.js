@@ -17,38 +17,23 @@ const TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/
 
 /** Report headings sit below the page's own (h1 page, h2 the document card): `#` is an h3. */
 const HEADING_OFFSET = 2
-/** A heading that already carries a number ("1.", "Ⅱ.", "가)") is not numbered again. */
-const NUMBERED_HEADING = /^\s*(?:\d+(?:\.\d+)*|[IVXⅠ-Ⅻ]+|[가-하])[.)]\s/u
 
 /**
- * The report as its document shows it: the first `#` is the centred title, and `##` / `###`
- * headings carry the section numbers "1." and "1.1" unless the text already has its own.
+ * The report as its document shows it: the first `#` is the centred title; headings keep the
+ * numbers the report itself gives them (the HWPX adds none, so neither does the preview).
  */
 export function renderMarkdown (markdown) {
-  const numbers = { section: 0, sub: 0, titled: false }
-  return renderBlocks(markdown, numbers)
+  return renderBlocks(markdown, { titled: false })
 }
 
-function headingNode (level, text, numbers) {
+function headingNode (level, text, state) {
   const tag = `h${Math.min(6, level + HEADING_OFFSET)}`
-  if (level === 1 && !numbers.titled) {
-    numbers.titled = true
-    return el(tag, { class: 'document-title' }, ...inline(text))
-  }
-  let number
-  if (level === 2) {
-    numbers.section++
-    numbers.sub = 0
-    number = `${numbers.section}.`
-  } else if (level === 3 && numbers.section > 0) {
-    numbers.sub++
-    number = `${numbers.section}.${numbers.sub}`
-  }
-  const label = number && !NUMBERED_HEADING.test(text) ? el('span', { class: 'heading-number' }, number) : undefined
-  return el(tag, {}, label, ...inline(text))
+  const isTitle = level === 1 && !state.titled
+  if (isTitle) state.titled = true
+  return el(tag, isTitle ? { class: 'document-title' } : {}, ...inline(text))
 }
 
-function renderBlocks (markdown, numbers) {
+function renderBlocks (markdown, state) {
   const fragment = document.createDocumentFragment()
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n')
   let i = 0
@@ -64,7 +49,7 @@ function renderBlocks (markdown, numbers) {
       fragment.append(el('pre', {}, el('code', {}, code.join('\n'))))
     } else if (HEADING.test(line)) {
       const [, hashes, text] = HEADING.exec(line)
-      fragment.append(headingNode(hashes.length, text, numbers))
+      fragment.append(headingNode(hashes.length, text, state))
       i++
     } else if (RULE.test(line)) {
       fragment.append(el('hr'))
@@ -81,7 +66,7 @@ function renderBlocks (markdown, numbers) {
     } else if (QUOTE.test(line)) {
       const quoted = []
       for (; i < lines.length && QUOTE.test(lines[i]); i++) quoted.push(QUOTE.exec(lines[i])[1])
-      fragment.append(el('blockquote', {}, renderBlocks(quoted.join('\n'), numbers)))
+      fragment.append(el('blockquote', {}, renderBlocks(quoted.join('\n'), state)))
     } else {
       const paragraph = []
       for (; i < lines.length && lines[i].trim() && !startsBlock(lines, i); i++) paragraph.push(lines[i].trim())
