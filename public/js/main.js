@@ -213,7 +213,7 @@ function showPlan ({ topicId, topic, templateId, markdown, sections, source }) {
   state.current = { topicId, topic, templateId }
   showTopicInAddress(topicId)
   state.drafts = new DraftSaver({
-    save: () => api(`/api/topics/${topicId}`, { method: 'PATCH', body: { plan: outlineToPlan(editor.outline) } }),
+    save: () => api(`/api/topics/${topicId}/plan`, { method: 'PUT', body: { plan: outlineToPlan(editor.outline) } }),
     onState: showDraftState
   })
   editor.load(outlineFromPlan(markdown, sections))

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ARTIFACT_KINDS, GENERATION_STATUSES, type TopicRow } from '../../src/db/schema.js'
-import { parsePlanMarkdown } from '../../src/planning/plan-markdown.js'
-import { deleteOwnTopic, getOwnTopic, listOwnTopics, updateOwnTopic, type LatestFile } from '../../src/topics/repository.js'
+import { deleteOwnTopic, getOwnTopic, listOwnTopics, renameOwnTopic, type LatestFile } from '../../src/topics/repository.js'
 import { authErrors, ErrorEnvelope, IdParams, NullableTimestamp, ok, Page, Pagination, Success, Timestamp, withNotFound } from '../schemas.js'
 
 export const PlanSectionSchema = Type.Object({
@@ -50,14 +49,9 @@ const ListQuery = Type.Object({
 
 const TopicTitle = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: '새 보고서 제목 (앞뒤 공백은 제거됨)' })
 
-const TopicPatch = Type.Object({
-  topic: Type.Optional(TopicTitle),
-  plan: Type.Optional(Type.String({ minLength: 1, maxLength: 50_000, pattern: '\\S', description: 'The edited plan Markdown, saved as the draft' }))
-}, {
-  additionalProperties: false,
-  minProperties: 1,
-  examples: [{ topic: '2026 디지털뱅킹 트렌드 분석 (수정본)' }]
-})
+const TopicRename = Type.Object({
+  topic: TopicTitle
+}, { additionalProperties: false, examples: [{ topic: '2026 디지털뱅킹 트렌드 분석 (수정본)' }] })
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
 
@@ -113,18 +107,13 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/topics/:id', {
     schema: {
       tags: ['topics'],
-      summary: 'Rename a topic and/or save its edited plan as the draft (not while its report is being written)',
+      summary: 'Rename a topic (its plan is saved with PUT /api/topics/{id}/plan)',
       params: IdParams,
-      body: TopicPatch,
-      response: { 200: Success(TopicDetail), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
+      body: TopicRename,
+      response: { 200: Success(TopicDetail), ...withNotFound }
     }
   }, async (request) => {
-    const { topic, plan } = request.body
-    const row = await updateOwnTopic(app.db, request.userId, request.params.id, {
-      topic: topic?.trim(),
-      plan: plan === undefined ? undefined : { markdown: plan, sections: parsePlanMarkdown(plan).sections }
-    })
-    return ok(toDetail(row))
+    return ok(toDetail(await renameOwnTopic(app.db, request.userId, request.params.id, request.body.topic.trim())))
   })
 
   app.delete('/topics/:id', {

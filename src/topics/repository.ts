@@ -114,29 +114,13 @@ export async function savePlanDraft (db: Database, input: NewTopic & { plan: str
   })
 }
 
-export interface TopicChanges {
-  topic?: string
-  plan?: { markdown: string, sections: PlanSection[] }
-}
-
-/**
- * Renames a topic and/or saves its edited plan. A plan cannot change under a report being
- * written from it; a rename can.
- */
-export async function updateOwnTopic (db: Database, userId: string, id: number, changes: TopicChanges): Promise<TopicRow> {
-  const set: Partial<typeof topics.$inferInsert> = { updatedAt: new Date() }
-  if (changes.topic !== undefined) set.topic = changes.topic
-  if (changes.plan) {
-    set.plan = changes.plan.markdown
-    set.planSections = changes.plan.sections
-  }
-  const owned = and(eq(topics.id, id), eq(topics.userId, userId))
-  const [row] = await db.update(topics).set(set)
-    .where(changes.plan ? and(owned, ne(topics.status, 'generating')) : owned)
+/** Renames a topic, whatever its state: the name is not part of a report being written. */
+export async function renameOwnTopic (db: Database, userId: string, id: number, topic: string): Promise<TopicRow> {
+  const [row] = await db.update(topics).set({ topic, updatedAt: new Date() })
+    .where(and(eq(topics.id, id), eq(topics.userId, userId)))
     .returning()
-  if (row) return row
-  await getOwnTopic(db, userId, id)
-  throw conflict(GENERATING_CONFLICT_MESSAGE)
+  if (!row) throw notFound(`Topic ${id} not found`)
+  return row
 }
 
 /** Deletes a topic with its files and usage records; never one whose report is being written. */

@@ -37,6 +37,7 @@ t.test('descriptions arrive after the plan and fill only the sections the user h
     SAMPLE_OUTLINE.sections.map((section) => section.title), 'the section titles show first')
   t.equal((await bodies()).at(-1), '', 'the last description is not written yet')
 
+  await page.getByRole('button', { name: `섹션 ${last} 설명` }).click()
   await page.getByLabel(`섹션 ${last} 설명`).fill('내가 쓴 결론')
   release()
   await page.waitForFunction((count) => Array.from(document.querySelectorAll('#section-list textarea'))
