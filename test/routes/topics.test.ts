@@ -71,8 +71,7 @@ async function saveVersion (app: Awaited<ReturnType<typeof buildTestApp>>, topic
     markdown: `# ${title}\n`,
     hwpx: new Uint8Array([80, 75, 3, 4]),
     docx: new Uint8Array([80, 75, 3, 4]),
-    usage: { model: 'test', inputTokens: 1, outputTokens: 1, latencyMs: 1 },
-    completedAt: new Date()
+    usage: { model: 'test', inputTokens: 1, outputTokens: 1, latencyMs: 1 }
   })
 }
 
