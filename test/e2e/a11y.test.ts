@@ -1,7 +1,7 @@
 // test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { screenshot, seriousAxeViolations, skipWithoutChromium } from './browser.js'
-import { DESKTOP, PHONE, plan, signIn as signInAt, startPageRig, waitForResult, withoutDurableJobs } from './flow.js'
+import { DESKTOP, PHONE, plan, signIn as signInAt, startPageRig, waitForResult } from './flow.js'
 
 /**
  * axe-core, run inside the page, on every stage a user passes through — sign-in, the empty
@@ -13,14 +13,14 @@ import { DESKTOP, PHONE, plan, signIn as signInAt, startPageRig, waitForResult, 
 /** Long enough to see the writing stage and to cancel it (about 2.5 s). */
 const STEADY_REPORT = { kind: 'report', chunkDelayMs: 120 } as const
 
-const { fake, app, base, openPage } = await startPageRig(t, { PLAN_RATE_LIMIT_MAX: '100' })
+const { fake, base, openPage } = await startPageRig(t, { PLAN_RATE_LIMIT_MAX: '100' })
 
 for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
   t.test(`axe-core finds nothing serious on any stage (${device})`, { skip: skipWithoutChromium }, async (t) => {
     const page = await openPage(options)
-    const stage = async (name: string, test: Test = t) => {
+    const stage = async (name: string) => {
       const violations = await seriousAxeViolations(page)
-      test.same(violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`), [], `${name}`)
+      t.same(violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`), [], `${name}`)
       await screenshot(page, `3${device === 'desktop' ? 0 : 1}-${name}-${device}`)
     }
     const user = `axe-${device}`
@@ -55,13 +55,11 @@ for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
     await stage('history-rename')
     await page.keyboard.press('Escape')
 
-    await t.test('cancelled', { todo: withoutDurableJobs(app) }, async (t) => {
-      fake.reportBehaviors.push(STEADY_REPORT)
-      await page.getByRole('button', { name: '다시 시도' }).click()
-      await page.locator('#progress').waitFor()
-      await page.getByRole('button', { name: '취소', exact: true }).click()
-      await waitForResult(page, '작성을 취소했습니다')
-      await stage('cancelled', t)
-    })
+    fake.reportBehaviors.push(STEADY_REPORT)
+    await page.getByRole('button', { name: '다시 시도' }).click()
+    await page.locator('#progress').waitFor()
+    await page.getByRole('button', { name: '취소', exact: true }).click()
+    await waitForResult(page, '작성을 취소했습니다')
+    await stage('cancelled')
   })
 }

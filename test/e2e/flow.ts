@@ -29,15 +29,6 @@ export async function startPageRig (t: TestContext, env: Record<string, string> 
   return { fake, app, base, openPage: (options: BrowserContextOptions) => openPage(browser!, t, options) }
 }
 
-/**
- * Cancelling and the report's text on the status stream come with the durable jobs (issue 12);
- * until its cancel route is in the build, the tests of those run as to-dos, saying so.
- */
-export const withoutDurableJobs = (app: { hasRoute: (route: { method: 'POST', url: string }) => boolean }) =>
-  app.hasRoute({ method: 'POST', url: '/api/topics/:id/cancel' })
-    ? false
-    : 'needs the cancel route and report_text events of the durable jobs (issue 12)'
-
 export async function openPage (browser: Browser, t: TestContext, options: BrowserContextOptions): Promise<Page> {
   const context = await browser.newContext({ ...options, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true })
   t.teardown(() => context.close())

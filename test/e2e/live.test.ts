@@ -5,7 +5,7 @@ import { bearer } from '../support/app.js'
 import { SAMPLE_OUTLINE } from '../support/fake-anthropic.js'
 import { screenshot, skipWithoutChromium } from './browser.js'
 import {
-  DESKTOP, downloadFile, horizontalOverflow, PHONE, plan, sectionTitles, signIn as signInAt, SLOW_REPORT, startPageRig, topicInAddress, waitForResult, withoutDurableJobs
+  DESKTOP, downloadFile, horizontalOverflow, PHONE, plan, sectionTitles, signIn as signInAt, SLOW_REPORT, startPageRig, topicInAddress, waitForResult
 } from './flow.js'
 
 /**
@@ -17,7 +17,6 @@ import {
  */
 
 const { fake, app, base, openPage } = await startPageRig(t, { PLAN_RATE_LIMIT_MAX: '100' })
-const durableJobsTodo = withoutDurableJobs(app)
 const signIn = (page: Page, user: string) => signInAt(page, base, user)
 
 const listTopics = async (user: string) =>
@@ -51,7 +50,7 @@ t.test('a reload during a run comes back to it, and the ETA counts down between 
   t.equal(fake.reportRequests().filter((r) => JSON.stringify(r.body).includes('새로 고쳐도')).length, 1, 'one report was written, not two')
 })
 
-t.test('the text shows as it is written, and comes back after a reload', { skip: skipWithoutChromium, todo: durableJobsTodo }, async (t) => {
+t.test('the text shows as it is written, and comes back after a reload', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   await signIn(page, 'watcher')
   await plan(page, '쓰이는 대로 보이는 보고서')
@@ -67,7 +66,7 @@ t.test('the text shows as it is written, and comes back after a reload', { skip:
   await waitForResult(page, '보고서가 완성되었습니다')
 })
 
-t.test('취소 stops the run and says so; the plan can be sent again', { skip: skipWithoutChromium, todo: durableJobsTodo }, async (t) => {
+t.test('취소 stops the run and says so; the plan can be sent again', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   await signIn(page, 'canceller')
   await plan(page, '취소할 보고서')
