@@ -7,8 +7,6 @@ import type { LlmProvider } from '../src/llm/provider.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The one configured Anthropic SDK client, or null when running offline. */
-    claude: Anthropic | null
     llm: LlmProvider
   }
 }
@@ -17,7 +15,6 @@ export default fp(async function llm (app: FastifyInstance) {
   const { anthropic } = app.config
   if (!anthropic.apiKey) {
     app.log.warn('ANTHROPIC_API_KEY is not set: plans come from templates and reports are offline drafts')
-    app.decorate('claude', null)
     app.decorate('llm', new OfflineProvider({ pieceDelayMs: app.config.offlinePieceDelayMs }))
     return
   }
@@ -27,7 +24,6 @@ export default fp(async function llm (app: FastifyInstance) {
     maxRetries: 0,
     timeout: anthropic.reportTimeoutMs
   })
-  app.decorate('claude', client)
   app.decorate('llm', new AnthropicProvider(client, {
     planModel: anthropic.planModel,
     reportModel: anthropic.reportModel,

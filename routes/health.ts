@@ -8,7 +8,7 @@ const Health = Type.Object({ status: Type.Literal('ok') })
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
     schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Health } }
-  }, async () => ({ status: 'ok' as const }))
+  }, async function checkLiveness () { return { status: 'ok' as const } })
 
   app.get('/ready', {
     schema: {
@@ -16,7 +16,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Readiness: the database answers',
       response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref(ErrorEnvelope) }
     }
-  }, async (request) => {
+  }, async function checkReadiness (request) {
     const timeoutMs = app.config.database.readyTimeoutMs
     let timer: NodeJS.Timeout | undefined
     // However the database fails — refusing, or accepting and never answering — the probe answers in time.

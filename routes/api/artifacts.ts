@@ -45,14 +45,14 @@ const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: Success(Type.Array(Artifact)), ...withNotFound }
     }
-  }, async (request) => {
+  }, async function listArtifactsOfTopic (request) {
     const topic = await getOwnTopic(app.db, request.userId, request.params.id)
     return ok((await listTopicArtifacts(app.db, topic.id)).map(toArtifact))
   })
 
   app.get('/artifacts/:id', {
     schema: { tags: ['artifacts'], summary: 'One artifact\'s metadata', params: IdParams, response: { 200: Success(Artifact), ...withNotFound } }
-  }, async (request) => ok(toArtifact(await getOwnArtifact(app.db, request.userId, request.params.id))))
+  }, async function getArtifact (request) { return ok(toArtifact(await getOwnArtifact(app.db, request.userId, request.params.id))) })
 
   app.get('/artifacts/:id/download', {
     schema: {
@@ -72,7 +72,7 @@ const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...withNotFound
       }
     }
-  }, async (request, reply) => {
+  }, async function downloadArtifact (request, reply) {
     const artifact = await getOwnArtifactContent(app.db, request.userId, request.params.id)
     const etag = `"${artifact.sha256}"`
     reply.header('etag', etag).header('cache-control', 'private, no-cache')

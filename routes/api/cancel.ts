@@ -16,7 +16,7 @@ const cancelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: Success(StatusSchema), ...withNotFound }
     }
-  }, async (request) => {
+  }, async function cancelReportGeneration (request) {
     const { id } = request.params
     const snapshot = await app.generator.cancel(request.userId, id) ??
       await persistedStatus(app.db, await getOwnTopic(app.db, request.userId, id))

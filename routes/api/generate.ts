@@ -48,7 +48,7 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         503: Type.Ref(ErrorEnvelope)
       }
     }
-  }, async (request, reply) => {
+  }, async function startReportGeneration (request, reply) {
     const { topic, plan, template_id: templateId, topic_id: topicId } = request.body
     const key = request.headers['idempotency-key']
     const answer = await app.generator.enqueue(

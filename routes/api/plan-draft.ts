@@ -52,7 +52,7 @@ const planDraftRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: SavePlanRequest,
       response: { 200: Success(PlanDraftSchema), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
     }
-  }, async (request) => {
+  }, async function savePlanDraft (request) {
     return ok(await saveUserPlan(app.db, request.userId, request.params.id, request.body.plan))
   })
 
@@ -71,7 +71,7 @@ const planDraftRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...withNotFound
       }
     }
-  }, async (request, reply) => {
+  }, async function followPlanRefinement (request, reply) {
     const disconnected = new AbortController()
     reply.raw.once('close', () => disconnected.abort())
     // Listening before the read: a save that lands meanwhile arrives as the stream's last event.

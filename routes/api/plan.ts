@@ -63,7 +63,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
         200: Success(PlanResponse), ...withNotFound, 413: Type.Ref(ErrorEnvelope), 429: Type.Ref(ErrorEnvelope), 503: Type.Ref(ErrorEnvelope)
       }
     }
-  }, async (request, reply) => {
+  }, async function planReport (request, reply) {
     if (reply.elapsedTime > MAX_QUEUE_WAIT_MS || !admission.tryAcquire()) throw overloaded(reply)
     try {
       const topic = request.body.topic.trim()

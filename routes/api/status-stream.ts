@@ -32,7 +32,7 @@ const EVENT_STREAM_EXAMPLE = [
  */
 const PERSISTED_COMPLETION_ID = 0
 
-/** Unnamed events whose JSON says what happened (seed §5.4), so `onmessage` sees them all. */
+/** Unnamed events whose JSON says what happened, so `onmessage` sees them all. */
 function toMessage (snapshot: StatusSnapshot, id: number | undefined): EventMessage {
   const body = isTerminal(snapshot.status)
     ? {
@@ -133,7 +133,7 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         429: Type.Ref(ErrorEnvelope)
       }
     }
-  }, async (request, reply) => {
+  }, async function followGenerationStatus (request, reply) {
     // Listening from the start: a client that leaves while the database answers must not leave
     // a subscriber behind. fastify-sse-v2 would never end the iterator on its own.
     const disconnected = new AbortController()

@@ -29,7 +29,7 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams,
       response: { 200: Success(StatusSchema), ...withNotFound }
     }
-  }, async (request) => {
+  }, async function readGenerationStatus (request) {
     const { id } = request.params
     // Polling is the hot path: a run of the caller's own is answered from memory alone.
     if (app.statusStore.ownerOf(id) === request.userId) return ok(app.statusStore.get(id)!)

@@ -42,7 +42,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Pagination(100),
       response: { 200: Success(Page(Template)), ...authErrors }
     }
-  }, async (request) => {
+  }, async function listVisibleTemplates (request) {
     const { page, page_size: pageSize } = request.query
     const { items, total } = await listTemplates(app.db, request.userId, page, pageSize)
     return ok({ items: items.map(toTemplate), page, page_size: pageSize, total })
@@ -50,7 +50,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/templates/:id', {
     schema: { tags: ['templates'], summary: 'One template', params: IdParams, response: { 200: Success(Template), ...withNotFound } }
-  }, async (request) => ok(toTemplate(await getVisibleTemplate(app.db, request.userId, request.params.id))))
+  }, async function getTemplate (request) { return ok(toTemplate(await getVisibleTemplate(app.db, request.userId, request.params.id))) })
 
   app.post('/templates', {
     schema: {
@@ -59,7 +59,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: NewTemplate,
       response: { 201: Success(Template), ...authErrors, 413: Type.Ref(ErrorEnvelope), 429: Type.Ref(ErrorEnvelope) }
     }
-  }, async (request, reply) => {
+  }, async function createOwnTemplate (request, reply) {
     const { name, description, prompt_system: promptSystem } = request.body
     const row = await createTemplate(app.db, request.userId, { name: name.trim(), description: description ?? '', promptSystem }, app.config.limits.templatesPerUser)
     return reply.code(201).send(ok(toTemplate(row)))
@@ -76,7 +76,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         409: Type.Ref(ErrorEnvelope)
       }
     }
-  }, async (request) => {
+  }, async function deleteTemplate (request) {
     await deleteOwnTemplate(app.db, request.userId, request.params.id)
     return ok({ id: request.params.id, deleted: true as const })
   })

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import { APIError, APIUserAbortError } from '@anthropic-ai/sdk'
 import type { Job, PgBoss } from 'pg-boss'
 import { fromDrizzle, type DrizzleTransactionLike } from 'pg-boss'
 import { saveFinishedReport } from '../artifacts/repository.js'
 import type { DatabaseHandle } from '../db/client.js'
 import { topics } from '../db/schema.js'
 import { AppError } from '../errors.js'
-import { IncompleteReportError, InvalidModelOutputError, type LlmProvider } from '../llm/provider.js'
+import { IncompleteReportError, InvalidModelOutputError, LlmServiceError, type LlmProvider } from '../llm/provider.js'
 import { parsePlanMarkdown } from '../planning/plan-markdown.js'
 import type { StatusStore } from '../status/store.js'
 import type { StatusSnapshot } from '../status/types.js'
@@ -78,12 +77,12 @@ type StopReason = 'cancelled' | 'shutdown'
 function userMessage (error: unknown): string {
   if (error instanceof IncompleteReportError) return 'Claude와의 연결이 끊겨 보고서를 완성하지 못했습니다. 다시 시도해 주세요.'
   if (error instanceof InvalidModelOutputError) return 'Claude가 올바른 보고서를 반환하지 않았습니다. 다시 시도해 주세요.'
-  if (error instanceof APIError && !(error instanceof APIUserAbortError)) {
-    if (error.status === 429 || error.status === 529 || error.status === undefined) {
-      return 'Claude가 일시적으로 과부하 상태여서 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
+  if (error instanceof LlmServiceError) {
+    switch (error.failure) {
+      case 'overloaded': return 'Claude가 일시적으로 과부하 상태여서 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
+      case 'unauthorized': return '보고서를 쓰는 AI 서비스에 접속할 권한이 없습니다. 관리자에게 문의해 주세요.'
+      case 'failed': return '보고서를 쓰는 AI 서비스에 오류가 있어 보고서를 만들지 못했습니다. 잠시 후 다시 시도해 주세요.'
     }
-    if (error.status === 401 || error.status === 403) return 'Claude API 인증에 실패했습니다. 관리자에게 문의해 주세요.'
-    return 'Claude API 오류로 보고서를 생성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
   }
   return '보고서 생성 중 내부 오류가 발생했습니다. 다시 시도해 주세요.'
 }

@@ -2,7 +2,7 @@ import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@ant
 import { setTimeout as sleep } from 'node:timers/promises'
 import { OUTLINE_TOOL, OutlineStreamReader, OutlineToolInputSchema } from './outline-stream.js'
 import {
-  IncompleteReportError, InvalidModelOutputError, type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
+  IncompleteReportError, InvalidModelOutputError, LlmServiceError, type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
 } from './provider.js'
 
 export interface AnthropicProviderOptions {
@@ -37,6 +37,15 @@ export function isRetryable (error: unknown): boolean {
     return type !== undefined && RETRYABLE_ERROR_TYPES.has(type)
   }
   return false
+}
+
+/** The SDK's errors become the port's; an abort stays an abort, so the caller knows it asked for it. */
+function toPortError (error: unknown): unknown {
+  if (!(error instanceof APIError) || error instanceof APIUserAbortError) return error
+  const failure = error.status === 401 || error.status === 403
+    ? 'unauthorized'
+    : error.status === undefined || error.status === 429 || error.status === 529 ? 'overloaded' : 'failed'
+  return new LlmServiceError(failure, error.message, { cause: error })
 }
 
 function usageOf (model: string, usage: Anthropic.Usage, startedAt: number): LlmUsage {
@@ -110,7 +119,7 @@ export class AnthropicProvider implements LlmProvider {
         return await this.streamOnce(input, (delta) => { emitted = true; onText(delta) }, signal)
       } catch (error) {
         // Once text has reached the caller a retry would write the report twice over.
-        if (emitted || attempt >= reportMaxRetries || !isRetryable(error) || signal.aborted) throw error
+        if (emitted || attempt >= reportMaxRetries || !isRetryable(error) || signal.aborted) throw toPortError(error)
         await sleep(retryBaseMs * 2 ** attempt * (0.75 + Math.random() / 2), undefined, { signal })
       }
     }

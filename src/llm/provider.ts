@@ -67,3 +67,17 @@ export class InvalidModelOutputError extends Error {
 export class IncompleteReportError extends Error {
   override name = 'IncompleteReportError'
 }
+
+/**
+ * How the model service refused or failed a call, in the port's own terms, so that callers tell
+ * the user what happened without knowing which vendor's SDK sits behind the port.
+ */
+export type LlmFailure = 'overloaded' | 'unauthorized' | 'failed'
+
+export class LlmServiceError extends Error {
+  override name = 'LlmServiceError'
+
+  constructor (readonly failure: LlmFailure, message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}

@@ -81,7 +81,7 @@ function skeletonWithinDeadline (options: PlanningOptions, input: PlanningInput)
 }
 
 /**
- * Sequential planning (seed §7.1) as one streamed, structured model call: topic + template guide
+ * Sequential planning as one streamed, structured model call: topic + template guide
  * in, an ordered outline out, answered as soon as the section titles are written. Any failure
  * before that — deadline, API error, invalid output, no model at all — answers with the outline
  * the template itself prescribes, so the caller always gets a plan in time.

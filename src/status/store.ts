@@ -21,7 +21,7 @@ interface Entry {
 const MAX_SWEEP_INTERVAL_MS = 60_000
 
 /**
- * In-memory generation status per topic (seed §6.3, §7.2), and the publisher behind the status
+ * In-memory generation status per topic, and the publisher behind the status
  * streams: every change becomes an event with a per-topic sequence number, kept in a bounded
  * history for Last-Event-ID resume and handed to every subscriber of the topic.
  *

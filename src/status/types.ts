@@ -1,6 +1,6 @@
 export type GenerationState = 'generating' | 'completed' | 'failed' | 'cancelled'
 
-/** What /status returns and every stream event carries (seed §6.2 StatusResponse), with UTC ISO-8601 times. */
+/** What /status returns and every stream event carries (the API's StatusResponse), with UTC ISO-8601 times. */
 export interface StatusSnapshot {
   topic_id: number
   status: GenerationState
