@@ -16,10 +16,11 @@ interface Input {
   part: Part
   field: string
   /** The request with this value in the field and valid values everywhere else. */
-  request: (value: string) => { method: 'GET' | 'POST', url: string, payload?: Record<string, unknown> }
+  request: (value: string) => { method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: Record<string, unknown> }
 }
 
-const app = await buildTestApp(t, { env: { PLAN_RATE_LIMIT_MAX: '1000000' } })
+// The per-user caps would answer 429 long before a property has made its runs.
+const app = await buildTestApp(t, { env: { PLAN_RATE_LIMIT_MAX: '1000000', GENERATE_RATE_LIMIT_MAX: '1000000', TEMPLATES_PER_USER: '1000000' } })
 const user = 'unstorable-text'
 const headers = bearer(user)
 const { topic_id: topicId } = await planTopic(app, user)
@@ -39,9 +40,14 @@ const INPUTS: Input[] = [
     field,
     request: (value) => ({ method: 'POST', url: '/api/templates', payload: { name: '이름', prompt_system: '지침', [field]: value } })
   })),
-  ...['page', 'page_size'].map((field): Input => ({
+  ...['page', 'page_size', 'q'].map((field): Input => ({
     route: 'GET /api/topics', part: 'querystring', field, request: (value) => ({ method: 'GET', url: query('/api/topics', field, value) })
   })),
+  ...['page', 'page_size'].map((field): Input => ({
+    route: 'GET /api/templates', part: 'querystring', field, request: (value) => ({ method: 'GET', url: query('/api/templates', field, value) })
+  })),
+  { route: 'PATCH /api/topics/{id}', part: 'body', field: 'topic', request: (topic) => ({ method: 'PATCH', url: `/api/topics/${topicId}`, payload: { topic } }) },
+  { route: 'PUT /api/topics/{id}/plan', part: 'body', field: 'plan', request: (plan) => ({ method: 'PUT', url: `/api/topics/${topicId}/plan`, payload: { plan } }) },
   ...['access_token', 'last_event_id', 'include'].map((field): Input => ({
     route: 'GET /api/topics/{id}/status/stream',
     part: 'querystring',

@@ -8,7 +8,7 @@ t.test('defaults give a runnable configuration with the embedded database', asyn
   t.equal(config.databaseUrl, undefined)
   t.equal(config.jwtSecret, undefined)
   t.equal(config.trustProxy, false)
-  t.equal(config.anthropic.planTimeoutMs, 1500)
+  t.equal(config.anthropic.planTimeoutMs, 1700)
   t.equal(config.planRateLimit.max, 10)
 })
 
