@@ -80,8 +80,8 @@ function userMessage (error: unknown): string {
   if (error instanceof LlmServiceError) {
     switch (error.failure) {
       case 'overloaded': return 'Claude가 일시적으로 과부하 상태여서 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
-      case 'unauthorized': return '보고서를 쓰는 AI 서비스에 접속할 권한이 없습니다. 관리자에게 문의해 주세요.'
-      case 'failed': return '보고서를 쓰는 AI 서비스에 오류가 있어 보고서를 만들지 못했습니다. 잠시 후 다시 시도해 주세요.'
+      case 'unauthorized': return '보고서를 쓰는 인공지능 서비스에 접속할 권한이 없습니다. 관리자에게 문의해 주세요.'
+      case 'failed': return '보고서를 쓰는 인공지능 서비스에 오류가 있어 보고서를 만들지 못했습니다. 잠시 후 다시 시도해 주세요.'
     }
   }
   return '보고서 생성 중 내부 오류가 발생했습니다. 다시 시도해 주세요.'
