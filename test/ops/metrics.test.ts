@@ -103,7 +103,13 @@ t.test('running generations and open status streams are read when scraped', asyn
 
   const { topic_id: topicId } = await planTopic(app, 'metrics-live')
   await startGeneration(app, 'metrics-live', { topic_id: topicId })
-  t.equal(sample(await scrape(app), 'reportflow_generations_running'), 1)
+  // The 202 only queues the report; a worker takes it up a moment later.
+  let running = 0
+  for (let i = 0; i < 250 && running !== 1; i++) {
+    running = sample(await scrape(app), 'reportflow_generations_running')!
+    if (running !== 1) await sleep(20)
+  }
+  t.equal(running, 1, 'a report being written is counted')
 
   const stream = await new Promise<http.IncomingMessage>((resolve, reject) => {
     http.get(`${url}/api/topics/${topicId}/status/stream`, { headers: bearer('metrics-live') }, resolve).on('error', reject)
