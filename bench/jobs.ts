@@ -23,15 +23,20 @@ const row = (name: string, result: autocannon.Result) =>
 console.log(`database: ${server.driver}\n`)
 console.log('| measurement | requests | req/s | p50 | p99 | errors/non-2xx |\n|---|---|---|---|---|---|')
 
+// Fifty users, one request after another each: one user's starts are admitted one at a time (the
+// running-generations cap), so a single user would measure that queue instead of the 202 path.
+const users = Array.from({ length: 50 }, (_, i) => authHeader(`bench-jobs-${i}`))
+let nextUser = 0
 const generate = await autocannon({
   url: `${server.url}/api/topics/generate`,
   method: 'POST',
-  headers: { ...authHeader('bench-jobs'), 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ topic: '벤치마크 주제', plan: PLAN }),
+  requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...users[nextUser++ % users.length] } }) }],
   connections: 50,
   duration: SECONDS
 })
-console.log(row(`POST /generate → 202, 50 connections, ${SECONDS} s (fake Claude at 0 ms)`, generate))
+console.log(row(`POST /generate → 202, 50 users on 50 connections, ${SECONDS} s (fake Claude at 0 ms)`, generate))
 
 // Let the queue drain before the /status runs.
 while (server.app.generator.runningCount > 0) await new Promise((resolve) => setTimeout(resolve, 200))
