@@ -24,6 +24,14 @@ const listTopics = async (user: string) =>
 
 const previewText = (page: Page) => page.locator('#report-preview').innerText()
 
+/** The seconds an ETA line promises: "… (약 31초 남음)", "… (약 2분 남음)", or 0 for "곧 완료됩니다". */
+function secondsLeft (eta: string | null) {
+  const match = /약 (\d+)(초|분) 남음/.exec(eta ?? '')
+  if (match) return Number(match[1]) * (match[2] === '분' ? 60 : 1)
+  if (eta === '곧 완료됩니다') return 0
+  throw new Error(`not an ETA: ${eta}`)
+}
+
 t.test('a reload during a run comes back to it, and the ETA counts down between events', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   await signIn(page, 'reloader')
@@ -38,7 +46,8 @@ t.test('a reload during a run comes back to it, and the ETA counts down between 
   await page.locator('#progress-eta', { hasText: '남음' }).waitFor({ timeout: 15_000 })
   const firstEta = await page.locator('#progress-eta').textContent()
   await page.waitForFunction((before) => document.getElementById('progress-eta')!.textContent !== before, firstEta, { timeout: 3000 })
-  t.pass(`the ETA counts down between events (${firstEta} → ${await page.locator('#progress-eta').textContent()})`)
+  const nextEta = await page.locator('#progress-eta').textContent()
+  t.ok(secondsLeft(nextEta) < secondsLeft(firstEta), `the ETA counts down between events (${firstEta} → ${nextEta})`)
 
   await page.reload()
   await page.locator('#progress').waitFor()
@@ -46,6 +55,8 @@ t.test('a reload during a run comes back to it, and the ETA counts down between 
   t.equal(await page.locator('#progress-step').textContent().then((step) => /작성 중/.test(step ?? '')), true, 'and shows its progress')
   t.equal(await page.getByLabel('섹션 1 제목').isDisabled(), true, 'with the plan as sent, locked while writing')
   await waitForResult(page, '보고서가 완성되었습니다')
+  // The file list is fetched after the completion heading shows.
+  await page.locator('#download-buttons button').nth(2).waitFor()
   t.equal(await page.locator('#download-buttons button').count(), 3, 'the run ends with its downloads')
   t.equal(fake.reportRequests().filter((r) => JSON.stringify(r.body).includes('새로 고쳐도')).length, 1, 'one report was written, not two')
 })

@@ -130,6 +130,7 @@ t.test('plan, edit, generate with live progress, download, reopen', { skip: skip
   t.match(await row.locator('.badge').textContent(), '완료')
   await row.getByRole('button', { name: /^열기/ }).click()
   await waitForResult(page, '보고서가 완성되었습니다')
+  await page.locator('#download-buttons button').first().waitFor()
   t.equal(await page.locator('#download-buttons').getByRole('button', { name: /^HWPX/ }).count(), 1, 'a reopened topic offers its downloads again')
   t.same(await sectionTitles(page), edited, 'with the plan as it was sent')
   await screenshot(page, '07-reopened-desktop')
