@@ -31,11 +31,14 @@ export interface SpeedModel {
 
 /**
  * Published third-party measurements of Claude Haiku 4.5: 0.6–1.7 s to the first token, then
- * about 97–125 tokens/s, with Korean at one to 2.5 syllables a token.
+ * about 97–125 tokens/s, with Korean at one to 2.5 syllables a token (`typical`, `fast`). The
+ * report model writes slower: `sonnet` is Sonnet's usual pace, about 1.5 s to the first token
+ * and 60 tokens/s.
  */
 export const SPEED_PROFILES = {
   typical: { firstTokenMs: 900, tokensPerSecond: 110, syllablesPerToken: 1 },
-  fast: { firstTokenMs: 600, tokensPerSecond: 125, syllablesPerToken: 2.5 }
+  fast: { firstTokenMs: 600, tokensPerSecond: 125, syllablesPerToken: 2.5 },
+  sonnet: { firstTokenMs: 1500, tokensPerSecond: 60, syllablesPerToken: 1 }
 } satisfies Record<string, SpeedModel>
 
 const HANGUL_SYLLABLE = /[\uAC00-\uD7A3]/g
@@ -76,7 +79,16 @@ export type PlanBehavior =
   | { kind: 'hang' }
 
 export type ReportBehavior =
-  | { kind: 'report', markdown?: string, chunkDelayMs?: number, failAfterChunks?: number, failWith?: MidStreamFailure }
+  | {
+    kind: 'report'
+    /** The answer, or how to write it from the request's user prompt (the plan). */
+    markdown?: string | ((userContent: string) => string)
+    chunkDelayMs?: number
+    /** Characters per text delta (40 unless set); the API sends a few tokens at a time. */
+    chunkChars?: number
+    failAfterChunks?: number
+    failWith?: MidStreamFailure
+  }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'hang' }
 
@@ -217,6 +229,38 @@ export function reportFor (userContent: string): string {
   const body = sections.map((title, index) =>
     `## ${title}\n\n${title}에 대한 분석 내용입니다. 이 문단은 ${index + 1}번째 섹션의 본문으로, **핵심**과 *강조*를 포함합니다.\n\n- 첫째 항목\n- 둘째 항목\n`)
   return `# 보고서\n\n${body.join('\n')}`
+}
+
+const REPORT_SENTENCES = [
+  '최근 3년간 관련 시장은 연평균 12% 안팎의 성장세를 보였으며, 비대면 수요 확대가 이를 뒷받침하였다.',
+  '주요 기업들은 기존 사업 구조를 유지하면서도 신규 서비스에 대한 투자를 점진적으로 늘리고 있다.',
+  '다만 규제 환경의 변화와 인력 확보의 어려움은 단기적인 성장 속도를 제약하는 요인으로 작용한다.',
+  '국내외 사례를 비교하면 초기 투자 규모보다 운영 체계의 성숙도가 성과를 좌우하는 것으로 나타난다.',
+  '이에 따라 단계적 도입과 성과 측정 체계를 함께 설계하는 접근이 바람직하다.',
+  '특히 고객 접점에서의 경험 개선은 재이용률과 수익성에 직접적인 영향을 미치는 것으로 분석된다.',
+  '정부의 지원 정책은 중소기업의 참여를 늘리는 데 기여했으나, 사후 관리 체계는 여전히 미흡하다.',
+  '향후 2년간은 기술 표준화와 데이터 활용 기반 구축이 경쟁력 확보의 핵심 과제가 될 전망이다.'
+]
+
+/**
+ * A report as Claude writes one for `userContent`'s plan: every planned `##` section, each about
+ * `sectionTokens` output tokens of Korean prose (paragraphs, a short list), so a run of eight
+ * sections at Sonnet's pace takes as long as the real thing (about 80 s).
+ */
+export function realisticReportFor (userContent: string, sectionTokens = 575): string {
+  let sentence = 0
+  const sections = planSectionsFrom(userContent).map((title) => {
+    const paragraphs: string[] = []
+    let tokens = 0
+    while (tokens < sectionTokens * 0.8) {
+      const paragraph = Array.from({ length: 3 }, () => REPORT_SENTENCES[sentence++ % REPORT_SENTENCES.length]).join(' ')
+      tokens += estimateTokens(paragraph, 1)
+      paragraphs.push(paragraph)
+    }
+    const items = ['현황 진단과 과제 정리', '단계별 추진 일정 수립', '성과 지표와 점검 체계 마련']
+    return `## ${title}\n\n${paragraphs.join('\n\n')}\n\n${items.map((item) => `- ${item}`).join('\n')}\n`
+  })
+  return `# 보고서\n\n${sections.join('\n')}`
 }
 
 /** Splits text into pieces at most `size` characters long without cutting a surrogate pair. */
@@ -430,7 +474,8 @@ export class FakeAnthropic {
   private async report (body: RecordedRequest['body'], res: http.ServerResponse, behavior: ReportBehavior) {
     if (behavior.kind === 'hang') return
     if (behavior.kind === 'status') return this.error(res, behavior.status, behavior.errorType)
-    const markdown = behavior.markdown ?? reportFor(body.messages.at(-1)?.content ?? '')
+    const userContent = body.messages.at(-1)?.content ?? ''
+    const markdown = typeof behavior.markdown === 'function' ? behavior.markdown(userContent) : behavior.markdown ?? reportFor(userContent)
     if (!body.stream) return this.answer(body, res, { type: 'text', text: markdown }, 'end_turn')
     const pacer = new Pacer(this.speed)
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
@@ -439,7 +484,7 @@ export class FakeAnthropic {
     if (res.destroyed) return
     send('message_start', { type: 'message_start', message: { ...this.message(body.model, [], '', 1), stop_reason: null, usage: { input_tokens: 500, output_tokens: 1 } } })
     send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })
-    const pieces = chunk(markdown, 40)
+    const pieces = chunk(markdown, behavior.chunkChars ?? 40)
     for (const [index, piece] of pieces.entries()) {
       if (behavior.failAfterChunks !== undefined && index === behavior.failAfterChunks) {
         return this.failStream(res, send, behavior.failWith ?? 'overloaded')
