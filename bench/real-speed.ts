@@ -24,6 +24,7 @@ const PROFILES = (process.env.BENCH_REALSPEED_PROFILES ?? 'sonnet,typical').spli
 const USER_COUNTS = (process.env.BENCH_REALSPEED_USERS ?? '1,10,30').split(',').map(Number)
 const SCENARIOS = (process.env.BENCH_REALSPEED_SCENARIOS ?? 'one-process,replicas').split(',')
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL
+const DATABASES = (process.env.BENCH_REALSPEED_DATABASES ?? 'pglite,postgres').split(',').filter((database) => database === 'pglite' || POSTGRES_URL)
 /** Reports each process writes at once; unset, every user's report runs at once (the default, 4, queues the rest). */
 const CONCURRENCY = process.env.BENCH_REALSPEED_CONCURRENCY
 const REPLICA_REPORTS = Number(process.env.BENCH_REALSPEED_REPLICA_REPORTS ?? 5)
@@ -254,7 +255,7 @@ if (SCENARIOS.includes('one-process')) {
   console.log('| pace | database | users | /generate 202 p50 / p99 | 202 → first progress p50 / max | 202 → first text p50 | longest standstill while text arrives, p50 / max of run | ETA error at 25–75 %, p50 / max | ideal: total / ideal p50 / max | /status p50 / p99 (n) | event-loop delay p99 / max | RSS start → peak | load 1 min | reports done |')
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const profile of PROFILES) {
-    for (const database of ['pglite', ...(POSTGRES_URL ? ['postgres'] : [])]) {
+    for (const database of DATABASES) {
       for (const users of USER_COUNTS) await oneProcess(profile, database, users)
     }
   }
