@@ -44,8 +44,9 @@ interface SocketTarget {
 /**
  * The `socket` option of postgres.js: a TCP (or Unix) socket, connected within `connectMs`, that
  * fails the statement in flight when the server has been silent for longer than its statement
- * timeout. A silent socket with nothing in flight is just an idle connection: it is closed
- * quietly, and postgres.js opens a fresh one when it next needs one.
+ * timeout. A silent socket with nothing in flight is left alone: it is an idle pooled connection
+ * or the LISTEN connection, which is quiet by design, and closing that one loses every NOTIFY sent
+ * while it reconnects.
  */
 export function guardedSocket (timeouts: DatabaseTimeouts) {
   const silenceMs = timeouts.queryMs + SERVER_ANSWER_GRACE_MS
@@ -70,7 +71,6 @@ export function guardedSocket (timeouts: DatabaseTimeouts) {
       socket.on('data', (chunk: Buffer) => { if (endsWithReadyForQuery(chunk)) awaitingAnswer = false })
       socket.setTimeout(silenceMs, () => {
         if (awaitingAnswer) socket.destroy(new DatabaseTimeoutError('DB_QUERY_TIMEOUT', silenceMs))
-        else socket.destroy()
       })
       resolve(socket)
     })
