@@ -24,8 +24,12 @@ export interface DatabaseHandle {
   url?: string
   /** The embedded database itself, for components that share its single connection (the job queue). */
   pglite?: PGlite
-  /** LISTEN on a channel: a dedicated connection on Postgres, in-process on PGlite. */
-  listen: (channel: string, onPayload: (payload: string) => void) => Promise<Unlisten>
+  /**
+   * LISTEN on a channel: a dedicated connection on Postgres, in-process on PGlite. `onListening`
+   * runs each time the LISTEN is in place, after every reconnection too: NOTIFYs sent while the
+   * connection was down are lost, so that is when a listener reads what it missed.
+   */
+  listen: (channel: string, onPayload: (payload: string) => void, onListening?: () => void) => Promise<Unlisten>
   /** Cheap round trip used by the readiness probe. */
   ping: () => Promise<void>
   close: () => Promise<void>
@@ -88,8 +92,8 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
       db,
       driver: 'postgres',
       url: options.url,
-      listen: async (channel, onPayload) => {
-        const { unlisten } = await client.listen(channel, onPayload)
+      listen: async (channel, onPayload, onListening) => {
+        const { unlisten } = await client.listen(channel, onPayload, onListening)
         return unlisten
       },
       ping: async () => { await db.execute(sql`select 1`) },

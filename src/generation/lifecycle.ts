@@ -93,7 +93,7 @@ export class GenerationLifecycle {
     this.#unlisten.push(await this.#database.listen(EVENTS_CHANNEL, (payload) => {
       const notice = parse<EventNotice>(payload)
       if (notice) this.#ingest(notice.t, { id: notice.s, snapshot: notice.e }, notice.u)
-    }))
+    }, () => { this.#catchUp().catch((error: unknown) => this.#log.warn({ err: error }, 'could not read the events missed while not listening')) }))
     this.#unlisten.push(await this.#database.listen(TEXT_CHANNEL, (payload) => {
       const notice = parse<TextNotice>(payload)
       if (notice && this.#store.get(notice.t)?.status === 'generating') this.texts.append(notice.t, { offset: notice.o, text: notice.x })
@@ -134,6 +134,17 @@ export class GenerationLifecycle {
       return
     }
     this.#take(topicId, event, ownerId)
+  }
+
+  /**
+   * The LISTEN connection is (back) in place: the runs held here as generating read their latest
+   * event from the log, since the notice of their end may have been sent while it was down.
+   */
+  async #catchUp (): Promise<void> {
+    for (const topicId of this.#store.generatingTopics()) {
+      const latest = await latestEvent(this.#db, topicId)
+      if (latest) this.#ingest(topicId, latest, this.#store.ownerOf(topicId) ?? '')
+    }
   }
 
   #take (topicId: number, event: StatusEvent, ownerId: string): void {

@@ -170,6 +170,11 @@ export class StatusStore {
     return entry && entry.history[entry.history.length - 1]
   }
 
+  /** The topics held as still generating. */
+  generatingTopics (): number[] {
+    return [...this.#entries.keys()].filter((topicId) => this.get(topicId)?.status === 'generating')
+  }
+
   /** The seed's is_generating(): part of the store's contract even where callers use begin()'s answer. */
   isGenerating (topicId: number): boolean {
     return this.get(topicId)?.status === 'generating'
