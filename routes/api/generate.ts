@@ -25,7 +25,14 @@ const GenerateResponse = Type.Object({
 const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/topics/generate', {
     config: { rateLimit: app.limits.generateRate },
-    preHandler: app.limits.admitGeneration,
+    // A repeat of an answered request gets its answer before admission, which would count the
+    // report that request started against the user and refuse the repeat.
+    preHandler: [async function replayRepeatedRequest (request, reply) {
+      const key = request.headers['idempotency-key']
+      if (key === undefined) return
+      const stored = await app.generator.replay(request.userId, { key, body: request.body })
+      if (stored) return reply.code(stored.statusCode as 202).send(stored.body as Static<ReturnType<typeof Success<typeof GenerateResponse>>>)
+    }, app.limits.admitGeneration],
     schema: {
       tags: ['topics'],
       summary: 'Start writing the report in the background; answers 202 at once',

@@ -230,6 +230,11 @@ export class GenerationService {
     }
   }
 
+  /** The answer recorded for an earlier request with this Idempotency-Key and body, if any (another body is a 422). */
+  async replay (userId: string, idempotency: { key: string, body: unknown }): Promise<StartAnswer | undefined> {
+    return replay(this.#options.database.db, userId, idempotency.key, fingerprint(idempotency.body), this.#options.idempotencyKeyTtlMs)
+  }
+
   /** Cancels the caller's report from any replica; idempotent. */
   async cancel (userId: string, topicId: number): Promise<StatusSnapshot | undefined> {
     const topic = await getOwnTopic(this.#options.database.db, userId, topicId)

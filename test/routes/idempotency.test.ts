@@ -30,3 +30,25 @@ t.test('Idempotency-Key: the same request again gets the same 202 and starts not
   const bad = await app.inject({ method: 'POST', url: '/api/topics/generate', headers: { ...bearer('idem-user'), 'idempotency-key': 'has space' }, payload: { topic: 'x', plan: SAMPLE_PLAN } })
   t.equal(bad.statusCode, 400)
 })
+
+t.test('Idempotency-Key: a repeat while its report is still running replays the 202, even at the per-user cap', async (t) => {
+  const app = await buildTestApp(t, { env: { OFFLINE_PIECE_DELAY_MS: '500', GENERATIONS_RUNNING_PER_USER: '1' } })
+  const send = (key: string) => app.inject({
+    method: 'POST',
+    url: '/api/topics/generate',
+    headers: { ...bearer('idem-cap-user'), 'idempotency-key': key },
+    payload: { topic: '2026 디지털뱅킹 트렌드 분석', plan: SAMPLE_PLAN }
+  })
+  const first = await send('cap-key')
+  t.equal(first.statusCode, 202)
+  const topicId = first.json().data.topic_id
+  t.teardown(() => app.inject({ method: 'POST', url: `/api/topics/${topicId}/cancel`, headers: bearer('idem-cap-user') }))
+  t.equal(app.statusStore.get(topicId)?.status, 'generating', 'the first report is still being written')
+
+  const again = await send('cap-key')
+  t.equal(again.statusCode, 202, 'the retry of a request whose answer was lost is not refused')
+  t.same(again.json(), first.json(), 'it gets the first answer')
+  const fresh = await send('another-key')
+  t.equal(fresh.statusCode, 429, 'a new start is still held to the cap')
+  t.equal(fresh.json().error.code, 'RATE_LIMITED')
+})
