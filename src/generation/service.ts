@@ -71,7 +71,9 @@ interface ProgressReporter {
 }
 
 /** Why a running report stopped before it finished. */
-type StopReason = 'cancelled' | 'shutdown'
+type StopReason = 'cancelled' | 'shutdown' | 'expired'
+
+const EXPIRED_MESSAGE = '보고서 작성이 제한 시간을 넘겨 중단되었습니다. 다시 시도해 주세요.'
 
 /** What the user is told; the error itself, with its stack, goes only to the log. */
 function userMessage (error: unknown): string {
@@ -82,6 +84,7 @@ function userMessage (error: unknown): string {
       case 'overloaded': return 'Claude가 일시적으로 과부하 상태여서 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
       case 'unauthorized': return '보고서를 쓰는 인공지능 서비스에 접속할 권한이 없습니다. 관리자에게 문의해 주세요.'
       case 'failed': return '보고서를 쓰는 인공지능 서비스에 오류가 있어 보고서를 만들지 못했습니다. 잠시 후 다시 시도해 주세요.'
+      case 'timeout': return 'Claude의 응답이 너무 늦어 정해진 시간 안에 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
     }
   }
   return '보고서 생성 중 내부 오류가 발생했습니다. 다시 시도해 주세요.'
@@ -112,6 +115,8 @@ export class GenerationService {
   readonly #handlers = new Set<Promise<void>>()
   #boss: PgBoss | undefined
   #accepting = true
+  /** Set by shutdown(): only then does an aborted job go back to the queue as cut off by a restart. */
+  #stopping = false
   #upkeep: NodeJS.Timeout | undefined
 
   constructor (options: GenerationServiceOptions) {
@@ -261,7 +266,8 @@ export class GenerationService {
       stopped ??= reason
       controller.abort()
     }
-    const onJobAbort = () => stop('shutdown')
+    // pg-boss also aborts a job that ran past its expiry or lost its claim: that is no restart.
+    const onJobAbort = () => stop(this.#stopping ? 'shutdown' : 'expired')
     job.signal.addEventListener('abort', onJobAbort, { once: true })
     const unwatch = this.lifecycle.watch(run.topicId, (snapshot) => { if (snapshot.status !== 'generating') stop('cancelled') })
     this.#running.set(run.topicId, { controller, stop })
@@ -303,7 +309,7 @@ export class GenerationService {
         log.info({ durationMs }, 'generation cancelled')
         return
       }
-      if (stopped === 'shutdown' || job.signal.aborted) {
+      if (stopped === 'shutdown') {
         log.warn({ durationMs }, 'generation handed back to the queue')
         await this.lifecycle.handBack(run, attempt).catch(() => {})
         // Failing the attempt is what puts the job back in the queue (pg-boss may already have).
@@ -311,7 +317,7 @@ export class GenerationService {
       }
       log.error({ err: caught, durationMs }, 'generation failed')
       try {
-        await this.lifecycle.fail(run, userMessage(caught), job.signal)
+        await this.lifecycle.fail(run, stopped === 'expired' ? EXPIRED_MESSAGE : userMessage(caught), job.signal)
       } catch (error) {
         if (error instanceof RunSupersededError) return
         throw error
@@ -393,6 +399,7 @@ export class GenerationService {
    */
   async shutdown (): Promise<void> {
     this.#accepting = false
+    this.#stopping = true
     clearInterval(this.#upkeep)
     if (this.#boss) await this.#boss.stop({ graceful: true, timeout: this.#options.shutdownGraceMs, close: true })
     await Promise.allSettled(this.#handlers)

@@ -112,15 +112,21 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   async writeReport (input: ReportInput, onText: (delta: string) => void, signal: AbortSignal) {
-    const { reportMaxRetries, retryBaseMs = 1000 } = this.options
+    const { reportMaxRetries, reportTimeoutMs, retryBaseMs = 1000 } = this.options
+    // The SDK's own timeout ends when the headers arrive; a stream that stalls after them is ended here.
+    const deadline = AbortSignal.timeout(reportTimeoutMs)
+    const bounded = AbortSignal.any([signal, deadline])
     for (let attempt = 0; ; attempt++) {
       let emitted = false
       try {
-        return await this.streamOnce(input, (delta) => { emitted = true; onText(delta) }, signal)
+        return await this.streamOnce(input, (delta) => { emitted = true; onText(delta) }, bounded)
       } catch (error) {
+        if (deadline.aborted && !signal.aborted) {
+          throw new LlmServiceError('timeout', `the report was not written within ${reportTimeoutMs} ms`, { cause: error })
+        }
         // Once text has reached the caller a retry would write the report twice over.
         if (emitted || attempt >= reportMaxRetries || !isRetryable(error) || signal.aborted) throw toPortError(error)
-        await sleep(retryBaseMs * 2 ** attempt * (0.75 + Math.random() / 2), undefined, { signal })
+        await sleep(retryBaseMs * 2 ** attempt * (0.75 + Math.random() / 2), undefined, { signal: bounded })
       }
     }
   }

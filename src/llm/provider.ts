@@ -72,7 +72,7 @@ export class IncompleteReportError extends Error {
  * How the model service refused or failed a call, in the port's own terms, so that callers tell
  * the user what happened without knowing which vendor's SDK sits behind the port.
  */
-export type LlmFailure = 'overloaded' | 'unauthorized' | 'failed'
+export type LlmFailure = 'overloaded' | 'unauthorized' | 'failed' | 'timeout'
 
 export class LlmServiceError extends Error {
   override name = 'LlmServiceError'
