@@ -20,6 +20,11 @@ export const exhaustedMessage = (attempts: number) =>
 export interface Run {
   topicId: number
   jobId: string
+  /**
+   * The job's attempt doing the writing, once it has started: a retry keeps the job, so only this
+   * tells a cut-off attempt still unwinding from the one that took the job up after it.
+   */
+  attempt?: number
 }
 
 export interface ClaimRequest {
@@ -59,7 +64,9 @@ function waitingStep (ahead: number): string {
   return ahead === 0 ? '생성 대기 중: 곧 작성을 시작합니다' : `생성 대기 중: 앞에 ${ahead}건이 있습니다 (대기 순서 ${ahead + 1}번째)`
 }
 
-const runGuard = (run: Run) => sql`status = 'generating' and generation_job_id = ${run.jobId}`
+const runGuard = (run: Run) => run.attempt === undefined
+  ? sql`status = 'generating' and generation_job_id = ${run.jobId}`
+  : sql`status = 'generating' and generation_job_id = ${run.jobId} and generation_attempt = ${run.attempt}`
 
 /**
  * The state machine of a report generation — queued → generating → completed | failed | cancelled —
@@ -225,7 +232,8 @@ export class GenerationLifecycle {
   /** queued → generating: a worker took the job up (again, after a crash or a deploy, from the start). */
   async started (run: Run, attempt: number): Promise<void> {
     const previous = await this.#snapshotOf(run.topicId)
-    await this.#append(run, {
+    // Whichever attempt held the run before, this one takes it over.
+    await this.#append({ topicId: run.topicId, jobId: run.jobId }, {
       ...previous,
       status: 'generating',
       progress_percent: attempt === 1 ? 5 : 1,

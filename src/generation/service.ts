@@ -67,6 +67,7 @@ interface ProgressReporter {
   push: (delta: string) => void
   /** Sends what is pending and resolves once every write so far is done. */
   flush: () => Promise<void>
+  /** Drops what is still pending: the run is over. */
   stop: () => void
 }
 
@@ -253,8 +254,8 @@ export class GenerationService {
   async #run (job: Job<ReportJobData>): Promise<void> {
     const { db } = this.#options.database
     const { llm, log: rootLog } = this.#options
-    const run: Run = { topicId: job.data.topicId, jobId: job.data.run }
     const attempt = job.retryCount + 1
+    const run: Run = { topicId: job.data.topicId, jobId: job.data.run, attempt }
     const [topic] = await db.select().from(topics).where(eq(topics.id, run.topicId))
     const log = rootLog.child({ requestId: job.data.requestId, userId: topic?.userId, topicId: run.topicId, jobId: job.id, attempt })
     // Cancelled while it waited, or replaced by a newer run: nothing to write.
@@ -279,7 +280,7 @@ export class GenerationService {
       log.info({ provider: llm.kind }, 'generation started')
       const template = await resolveTemplate(db, topic.userId, topic.templateId).catch(() => resolveTemplate(db, topic.userId, null))
       const { title, sections } = parsePlanMarkdown(topic.plan ?? '')
-      reporter = this.#progressReporter(run, sections, log)
+      reporter = this.#progressReporter(run, sections, log, () => stop('cancelled'))
       const progress = reporter
       const { markdown, usage } = await llm.writeReport(
         { system: template.promptSystem, user: reportUserPrompt(topic.topic, topic.plan ?? ''), title: title ?? topic.topic, sections },
@@ -304,6 +305,7 @@ export class GenerationService {
       log.info({ artifactId: final.artifact_id, durationMs }, 'generation completed')
       this.#options.observer?.generationFinished('completed', durationMs)
     } catch (caught) {
+      reporter?.stop()
       const durationMs = Math.round(performance.now() - startedAt)
       if (stopped === 'cancelled' || caught instanceof RunSupersededError) {
         log.info({ durationMs }, 'generation cancelled')
@@ -337,13 +339,18 @@ export class GenerationService {
    * The text itself goes out to every replica in pieces a few times a second, for live pages.
    * Both go through one chain, so every replica sees them in the order they were written.
    */
-  #progressReporter (run: Run, sections: ReturnType<typeof parsePlanMarkdown>['sections'], log: FastifyBaseLogger): ProgressReporter {
+  #progressReporter (
+    run: Run, sections: ReturnType<typeof parsePlanMarkdown>['sections'], log: FastifyBaseLogger, onSuperseded: () => void
+  ): ProgressReporter {
     const tracker = new ProgressTracker(sections)
     const interval = this.#options.progressIntervalMs
     let chain: Promise<void> = Promise.resolve()
+    let stopped = false
     const enqueue = (write: () => Promise<void>) => {
-      chain = chain.then(write).catch((error: unknown) => {
-        if (!(error instanceof RunSupersededError)) log.warn({ err: error }, 'could not record progress')
+      // A stopped run's pending writes are dropped: they would land after its hand-back or end.
+      chain = chain.then(() => stopped ? undefined : write()).catch((error: unknown) => {
+        if (error instanceof RunSupersededError) onSuperseded()
+        else log.warn({ err: error }, 'could not record progress')
       })
     }
     let lastProgressAt = performance.now()
@@ -382,7 +389,10 @@ export class GenerationService {
         flushText()
         return chain
       },
-      stop: () => clearTimeout(textTimer)
+      stop: () => {
+        stopped = true
+        clearTimeout(textTimer)
+      }
     }
   }
 
