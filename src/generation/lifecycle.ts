@@ -408,21 +408,30 @@ export class GenerationLifecycle {
   }
 
   #refreshing: Promise<void> | undefined
+  /** The queue moved again while a refresh was running: it runs once more, with the new places. */
+  #refreshAgain = false
 
   /** The queue moved: the reports still waiting learn their new place (the first few; coalesced). */
   async #refreshQueuePlaces (): Promise<void> {
-    if (this.#refreshing) return
+    if (this.#refreshing) {
+      this.#refreshAgain = true
+      return
+    }
     this.#refreshing = (async () => {
-      const waiting = await this.#db.select({ id: topics.id, jobId: topics.generationJobId }).from(topics)
-        .where(and(eq(topics.status, 'generating'), eq(topics.generationAttempt, 0)))
-        .orderBy(asc(topics.generationStartedAt))
-        .limit(10)
-      for (const [ahead, row] of waiting.entries()) {
-        const step = waitingStep(ahead)
-        const held = this.#store.get(row.id)
-        if (!row.jobId || held?.current_step === step || (held && held.progress_percent > 0)) continue
-        await this.progress({ topicId: row.id, jobId: row.jobId }, { current_step: step }).catch(() => {})
-      }
+      do {
+        this.#refreshAgain = false
+        const waiting = await this.#db.select({ id: topics.id, jobId: topics.generationJobId }).from(topics)
+          .where(and(eq(topics.status, 'generating'), eq(topics.generationAttempt, 0)))
+          .orderBy(asc(topics.generationStartedAt))
+          .limit(10)
+        for (const [ahead, row] of waiting.entries()) {
+          const step = waitingStep(ahead)
+          const held = this.#store.get(row.id)
+          if (!row.jobId || held?.current_step === step || (held && held.progress_percent > 0)) continue
+          // Attempt 0 is "still waiting": a report whose worker started it meanwhile is left alone.
+          await this.progress({ topicId: row.id, jobId: row.jobId, attempt: 0 }, { current_step: step }).catch(() => {})
+        }
+      } while (this.#refreshAgain)
     })().finally(() => { this.#refreshing = undefined })
     await this.#refreshing.catch((error: unknown) => this.#log.warn({ err: error }, 'could not refresh queue places'))
   }
