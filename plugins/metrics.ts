@@ -86,7 +86,7 @@ export default fp(async function metrics (app: FastifyInstance) {
     planAnswered: (source) => plans.inc({ source }),
     generationFinished: (outcome, durationMs) => {
       generations.inc({ outcome })
-      generationDuration.observe({ outcome }, durationMs / 1000)
+      if (durationMs !== undefined) generationDuration.observe({ outcome }, durationMs / 1000)
     }
   } satisfies Metrics)
 

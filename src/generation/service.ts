@@ -35,7 +35,8 @@ export interface GenerationRequest {
 
 /** Told how each generation ended (for metrics); the service works the same without one. */
 export interface GenerationObserver {
-  generationFinished: (outcome: 'completed' | 'failed', durationMs: number) => void
+  /** Without a duration when the run's writing time is unknown (a job given up after its attempts). */
+  generationFinished: (outcome: 'completed' | 'failed', durationMs?: number) => void
 }
 
 export interface GenerationServiceOptions {
@@ -398,9 +399,14 @@ export class GenerationService {
 
   /** A job whose attempts are used up (its processes kept dying): the report fails, readably. */
   async #giveUp (job: Job<ReportJobData>): Promise<void> {
-    await this.lifecycle.fail({ topicId: job.data.topicId, jobId: job.data.run }, exhaustedMessage(this.#options.maxAttempts))
-      .catch((error: unknown) => { if (!(error instanceof RunSupersededError)) throw error })
-    this.#options.observer?.generationFinished('failed', 0)
+    try {
+      await this.lifecycle.fail({ topicId: job.data.topicId, jobId: job.data.run }, exhaustedMessage(this.#options.maxAttempts), job.signal)
+    } catch (error) {
+      // Cancelled or started again meanwhile: that run's own end is what counts.
+      if (error instanceof RunSupersededError) return
+      throw error
+    }
+    this.#options.observer?.generationFinished('failed')
   }
 
   /**
