@@ -17,9 +17,10 @@ try {
 
 const app = await buildApp({ config })
 
-// Docker stops a container 10 s after SIGTERM: the grace for running reports (default 3 s), then
-// handing the rest back to the queue and ending the streams, must fit well inside that.
-closeWithGrace({ delay: Math.min(config.shutdownGraceMs + 5000, 9000) }, async ({ signal, err }) => {
+// The grace for running reports, then 5 s to hand the rest back to the queue and end the streams:
+// cutting that short leaves the reports to wait for their heartbeat to expire. Docker's default
+// stop timeout (10 s) fits the default grace (3 s); a longer grace needs a longer stop timeout.
+closeWithGrace({ delay: config.shutdownGraceMs + 5000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an unexpected error')
   else app.log.info({ signal }, 'shutting down')
   await app.close()
