@@ -7,7 +7,7 @@ import { conflict } from '../errors.js'
 import type { StatusStore } from '../status/store.js'
 import { type ProgressPatch, type StatusEvent, type StatusSnapshot } from '../status/types.js'
 import { ReportTexts, type TextPiece } from '../status/report-text.js'
-import { appendEvent, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
+import { appendEvent, dropEvents, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
 
 export const CONFLICT_MESSAGE = 'Generation already in progress for this topic'
 export const INTERRUPTED_MESSAGE = '서버가 다시 시작되어 생성이 중단되었습니다 (interrupted). 다시 시도해 주세요.'
@@ -206,7 +206,7 @@ export class GenerationLifecycle {
     }).where(and(eq(topics.id, request.topicId), ne(topics.status, 'generating'))).returning({ id: topics.id })
     if (!claimed) throw conflict(CONFLICT_MESSAGE)
     // A new run starts a new history; its seqs go on from the old run's, so no id repeats.
-    await tx.execute(sql`delete from generation_events where topic_id = ${request.topicId}`)
+    await dropEvents(tx, request.topicId)
     const [ahead] = await tx.select({ n: count() }).from(topics).where(and(
       eq(topics.status, 'generating'), eq(topics.generationAttempt, 0), ne(topics.id, request.topicId), lt(topics.generationStartedAt, startedAt)))
     const snapshot: StatusSnapshot = {

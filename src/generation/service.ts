@@ -21,8 +21,6 @@ import { ProgressTracker } from './progress.js'
 import { reportUserPrompt } from './prompts.js'
 import { openJobQueue, REPORT_DEAD_QUEUE, REPORT_QUEUE, type ReportJobData } from './queue.js'
 
-export { CONFLICT_MESSAGE, INTERRUPTED_MESSAGE } from './lifecycle.js'
-
 export interface GenerationRequest {
   userId: string
   topic: string

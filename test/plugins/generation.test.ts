@@ -2,7 +2,7 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { generationEvents, topics } from '../../src/db/schema.js'
-import { INTERRUPTED_MESSAGE } from '../../src/generation/service.js'
+import { INTERRUPTED_MESSAGE } from '../../src/generation/lifecycle.js'
 import { bearer, buildTestApp } from '../support/app.js'
 import { createTestDatabase } from '../support/database.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
