@@ -109,7 +109,8 @@ export interface StartAnswer {
 export class GenerationService {
   readonly lifecycle: GenerationLifecycle
   readonly #options: GenerationServiceOptions
-  readonly #running = new Map<number, { controller: AbortController, stop: (reason: StopReason) => void }>()
+  /** The jobs being written here, by job: a topic's cancelled run may still be unwinding beside its new one. */
+  readonly #running = new Set<string>()
   readonly #hwpx = new HwpxPool()
   /** Handlers still running, so shutdown can wait for their last writes before the database closes. */
   readonly #handlers = new Set<Promise<void>>()
@@ -270,7 +271,7 @@ export class GenerationService {
     const onJobAbort = () => stop(this.#stopping ? 'shutdown' : 'expired')
     job.signal.addEventListener('abort', onJobAbort, { once: true })
     const unwatch = this.lifecycle.watch(run.topicId, (snapshot) => { if (snapshot.status !== 'generating') stop('cancelled') })
-    this.#running.set(run.topicId, { controller, stop })
+    this.#running.add(run.jobId)
 
     const startedAt = performance.now()
     let reporter: ProgressReporter | undefined
@@ -328,7 +329,7 @@ export class GenerationService {
       reporter?.stop()
       job.signal.removeEventListener('abort', onJobAbort)
       unwatch()
-      this.#running.delete(run.topicId)
+      this.#running.delete(run.jobId)
     }
   }
 
