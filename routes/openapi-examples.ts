@@ -131,6 +131,12 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
           completed_at: '2025-11-12T10:33:10Z'
         })
       }
+    },
+    409: {
+      neverGenerated: {
+        summary: 'The topic was planned but never generated',
+        value: error('CONFLICT', '아직 생성을 시작하지 않은 보고서여서 취소할 것이 없습니다. 보고서 생성을 시작한 뒤에 취소해 주세요.')
+      }
     }
   },
   'GET /api/topics/{id}/status': {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { notFound } from '../../src/errors.js'
+import { Type } from '@sinclair/typebox'
+import { conflict } from '../../src/errors.js'
 import { persistedStatus } from '../../src/status/persisted.js'
-import { getOwnTopic } from '../../src/topics/repository.js'
-import { IdParams, ok, Success, withNotFound } from '../schemas.js'
+import { ErrorEnvelope, IdParams, ok, Success, withNotFound } from '../schemas.js'
 import { StatusSchema } from './status.js'
 
 const cancelRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -12,15 +12,16 @@ const cancelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Cancel the report being written (or waiting); answers the resulting status',
       description: 'Works on any replica: the process writing the report stops within a second and saves nothing. ' +
         'The final status is `cancelled`, the stream\'s completion event carries it, and the topic can be generated again. ' +
-        'Idempotent: a report that has already finished or been cancelled answers its current status.',
+        'Idempotent: a report that has already finished or been cancelled answers its current status. ' +
+        'A topic that was planned but never generated is a 409.',
       params: IdParams,
-      response: { 200: Success(StatusSchema), ...withNotFound }
+      response: { 200: Success(StatusSchema), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
     }
   }, async function cancelReportGeneration (request) {
     const { id } = request.params
-    const snapshot = await app.generator.cancel(request.userId, id) ??
-      await persistedStatus(app.db, await getOwnTopic(app.db, request.userId, id))
-    if (!snapshot) throw notFound(`No generation status found for topic_id ${id}`)
+    const { topic, snapshot: cancelled } = await app.generator.cancel(request.userId, id)
+    const snapshot = cancelled ?? await persistedStatus(app.db, topic)
+    if (!snapshot) throw conflict('아직 생성을 시작하지 않은 보고서여서 취소할 것이 없습니다. 보고서 생성을 시작한 뒤에 취소해 주세요.')
     return ok(snapshot)
   })
 }

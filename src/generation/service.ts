@@ -5,7 +5,7 @@ import type { Job, PgBoss } from 'pg-boss'
 import { fromDrizzle, type DrizzleTransactionLike } from 'pg-boss'
 import { saveFinishedReport } from '../artifacts/repository.js'
 import type { DatabaseHandle } from '../db/client.js'
-import { topics } from '../db/schema.js'
+import { topics, type TopicRow } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { IncompleteReportError, InvalidModelOutputError, LlmServiceError, type LlmProvider } from '../llm/provider.js'
 import { parsePlanMarkdown } from '../planning/plan-markdown.js'
@@ -241,13 +241,13 @@ export class GenerationService {
     return replay(this.#options.database.db, userId, idempotency.key, fingerprint(idempotency.body), this.#options.idempotencyKeyTtlMs)
   }
 
-  /** Cancels the caller's report from any replica; idempotent. */
-  async cancel (userId: string, topicId: number): Promise<StatusSnapshot | undefined> {
+  /** Cancels the caller's report from any replica; idempotent. Answers the topic too, for callers that need it. */
+  async cancel (userId: string, topicId: number): Promise<{ topic: TopicRow, snapshot: StatusSnapshot | undefined }> {
     const topic = await getOwnTopic(this.#options.database.db, userId, topicId)
     const { snapshot, jobId } = await this.lifecycle.cancel(topic)
     // A waiting job must not be taken up; a running one learns of the cancel from the event itself.
     if (jobId) await this.#boss?.cancel(REPORT_QUEUE, jobId).catch(() => {})
-    return snapshot
+    return { topic, snapshot }
   }
 
   /** The job handler: writes one report, from the start, and records how it ended. */

@@ -57,3 +57,14 @@ t.test('a report waiting for a worker says so and gives its place in line', asyn
   t.match(third.json().data, { status: 'generating', progress_percent: 0, current_step: /^생성 대기 중: 앞에 [12]건이 있습니다/ })
   for (const id of ids) t.equal((await waitForTerminal(app, id, 60_000)).status, 'completed')
 })
+
+t.test('cancelling a topic that was planned but never generated is a 409 saying so in Korean, not a 404', async (t) => {
+  const app = await buildTestApp(t)
+  const { topic_id: topicId } = await planTopic(app, 'cancel-planned')
+  const res = await app.inject({ method: 'POST', url: `/api/topics/${topicId}/cancel`, headers: bearer('cancel-planned') })
+  t.equal(res.statusCode, 409)
+  t.match(res.json(), { success: false, error: { code: 'CONFLICT', message: /아직 생성을 시작하지 않은/ } })
+  t.notMatch(res.json().error.message, /[A-Za-z]/, 'no English')
+  const missing = await app.inject({ method: 'POST', url: '/api/topics/999999/cancel', headers: bearer('cancel-planned') })
+  t.equal(missing.statusCode, 404, 'a topic that does not exist is still a 404')
+})
