@@ -13,8 +13,8 @@ import type { StatusStore } from '../status/store.js'
 import type { StatusSnapshot } from '../status/types.js'
 import { resolveTemplate } from '../templates/repository.js'
 import { createTopic, getOwnTopic } from '../topics/repository.js'
+import { ConversionPool } from './conversion-pool.js'
 import { pruneFinishedRuns } from './event-log.js'
-import { HwpxPool } from './hwpx-pool.js'
 import { fingerprint, forgetExpired, remember, replay, type StoredAnswer } from './idempotency.js'
 import { exhaustedMessage, GenerationLifecycle, RunSupersededError, type Run } from './lifecycle.js'
 import { ProgressTracker } from './progress.js'
@@ -70,6 +70,9 @@ interface ProgressReporter {
   stop: () => void
 }
 
+/** Another request with the same Idempotency-Key committed first: this one rolls back and replays that one's answer. */
+class KeyTaken extends Error {}
+
 /** Why a running report stopped before it finished. */
 type StopReason = 'cancelled' | 'shutdown' | 'expired'
 
@@ -111,7 +114,7 @@ export class GenerationService {
   readonly #options: GenerationServiceOptions
   /** The jobs being written here, by job: a topic's cancelled run may still be unwinding beside its new one. */
   readonly #running = new Set<string>()
-  readonly #hwpx = new HwpxPool()
+  readonly #conversions = new ConversionPool()
   /** Handlers still running, so shutdown can wait for their last writes before the database closes. */
   readonly #handlers = new Set<Promise<void>>()
   #boss: PgBoss | undefined
@@ -214,7 +217,6 @@ export class GenerationService {
       }
     })
 
-    class KeyTaken extends Error {}
     try {
       // Everything in one transaction — the new topic too, so a request that loses an
       // Idempotency-Key race leaves nothing behind.
@@ -293,7 +295,7 @@ export class GenerationService {
       await this.lifecycle.progress(run, { progress_percent: 85, current_step: 'HWPX 변환 중', estimated_completion: null })
       const reportName = reportTitle(markdown) ?? title ?? topic.topic
       const documentOptions = { title: reportName, date: new Date(), author: 'reportflow', subject: topic.topic }
-      const [hwpx, docx] = await Promise.all([this.#hwpx.convert(markdown, documentOptions), this.#hwpx.convertDocx(markdown, documentOptions)])
+      const [hwpx, docx] = await Promise.all([this.#conversions.convertHwpx(markdown, documentOptions), this.#conversions.convertDocx(markdown, documentOptions)])
       if (controller.signal.aborted) throw new Error('stopped')
 
       await this.lifecycle.progress(run, { progress_percent: 92, current_step: '저장 중' })
@@ -419,6 +421,6 @@ export class GenerationService {
     if (this.#boss) await this.#boss.stop({ graceful: true, timeout: this.#options.shutdownGraceMs, close: true })
     await Promise.allSettled(this.#handlers)
     await this.lifecycle.close()
-    await this.#hwpx.close()
+    await this.#conversions.close()
   }
 }

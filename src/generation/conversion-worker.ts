@@ -1,7 +1,7 @@
 import { markdownToDocx } from '../docx/index.js'
 import { markdownToHwpx, type HwpxOptions } from '../hwpx/index.js'
 
-/** Runs in a worker thread of the conversion pool (see hwpx-pool.ts). */
+/** Runs in a worker thread of the conversion pool (see conversion-pool.ts). */
 export default async function convert ({ markdown, options }: { markdown: string, options: HwpxOptions }): Promise<Uint8Array> {
   return markdownToHwpx(markdown, options)
 }

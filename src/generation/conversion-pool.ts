@@ -4,18 +4,18 @@ import type { HwpxOptions } from '../hwpx/index.js'
 
 /**
  * Markdown → HWPX (and DOCX) on worker threads: a 300 KB report takes long enough to convert that, on the
- * event loop, it would stall /status and every stream. The worker is this folder's hwpx-worker,
+ * event loop, it would stall /status and every stream. The worker is this folder's conversion-worker,
  * as .ts under tsx and .js once built.
  */
-export class HwpxPool {
+export class ConversionPool {
   readonly #pool = new Piscina<{ markdown: string, options: HwpxOptions }, Uint8Array>({
-    filename: new URL(`./hwpx-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
+    filename: new URL(`./conversion-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
     minThreads: 0,
     maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
     idleTimeout: 30_000
   })
 
-  convert (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
+  convertHwpx (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
     return this.#pool.run({ markdown, options })
   }
 
