@@ -93,7 +93,7 @@ export default fp(async function openapi (app: FastifyInstance) {
       security: [{ bearerAuth: [] }],
       tags: [
         { name: 'topics', description: 'Plan a report, generate it in the background, follow its progress' },
-        { name: 'artifacts', description: 'The saved reports: Markdown and HWPX' },
+        { name: 'artifacts', description: 'The saved reports: Markdown, HWPX and DOCX' },
         { name: 'templates', description: 'Report templates whose guide shapes the plan and the report' },
         { name: 'operations', description: 'Health and readiness (no token) and metrics (METRICS_TOKEN)' }
       ]

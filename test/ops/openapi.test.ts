@@ -21,6 +21,7 @@ interface Document {
   security: Array<Record<string, string[]>>
   paths: Record<string, Record<string, Operation>>
   components: { schemas: Record<string, unknown>, securitySchemes: Record<string, unknown> }
+  tags: Array<{ name: string, description: string }>
 }
 
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public')
@@ -44,6 +45,7 @@ t.test('/docs/json is a valid OpenAPI 3.1 document whose references all resolve'
   t.ok(result.valid)
   t.equal(validator.version, '3.1')
   t.doesNotThrow(() => validator.resolveRefs(), 'every $ref resolves')
+  t.match(document.tags.find((tag) => tag.name === 'artifacts'), { description: /Markdown.*HWPX.*DOCX/ }, 'the artifacts tag names every saved format')
   t.ok(document.components.schemas.ErrorEnvelope, 'the error envelope is a component')
 })
 
