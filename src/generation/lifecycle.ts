@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Database, DatabaseHandle, Unlisten } from '../db/client.js'
 import { topics, type PlanSection, type TopicRow } from '../db/schema.js'
 import { conflict } from '../errors.js'
+import { getOwnTopic } from '../topics/repository.js'
 import type { StatusStore } from '../status/store.js'
 import { type ProgressPatch, type StatusEvent, type StatusSnapshot } from '../status/types.js'
 import { ReportTexts, type TextPiece } from '../status/report-text.js'
@@ -29,6 +30,7 @@ export interface Run {
 
 export interface ClaimRequest {
   topicId: number
+  userId: string
   topic: string
   templateId: number
   plan: string
@@ -203,8 +205,12 @@ export class GenerationLifecycle {
       generationJobId: request.jobId,
       generationAttempt: 0,
       updatedAt: startedAt
-    }).where(and(eq(topics.id, request.topicId), ne(topics.status, 'generating'))).returning({ id: topics.id })
-    if (!claimed) throw conflict(CONFLICT_MESSAGE)
+    }).where(and(eq(topics.id, request.topicId), eq(topics.userId, request.userId), ne(topics.status, 'generating'))).returning({ id: topics.id })
+    if (!claimed) {
+      // Deleted since the caller checked it is the user's: that is the answer, not a run in progress.
+      await getOwnTopic(tx, request.userId, request.topicId)
+      throw conflict(CONFLICT_MESSAGE)
+    }
     // A new run starts a new history; its seqs go on from the old run's, so no id repeats.
     await dropEvents(tx, request.topicId)
     const [ahead] = await tx.select({ n: count() }).from(topics).where(and(

@@ -224,7 +224,7 @@ export class GenerationService {
         const topicId = request.topicId ?? (await createTopic(tx, { userId: request.userId, topic: request.topic, templateId: template.id })).id
         const answer = answerFor(topicId)
         if (idempotency && !await remember(tx, request.userId, idempotency.key, print!, answer, ttl)) throw new KeyTaken()
-        const queued = await this.lifecycle.claim(tx, { topicId, topic: request.topic, templateId: template.id, plan: request.plan, sections, jobId })
+        const queued = await this.lifecycle.claim(tx, { topicId, userId: request.userId, topic: request.topic, templateId: template.id, plan: request.plan, sections, jobId })
         await boss.send(REPORT_QUEUE, { topicId, run: jobId, requestId: request.requestId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
         return { answer, topicId, queued }
       })
