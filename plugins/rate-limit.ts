@@ -22,6 +22,9 @@ export default fp(async function rateLimitPlugin (app: FastifyInstance) {
   await app.register(rateLimit, {
     global: false,
     redis,
+    // Redis only shares the counters: while it is away requests are served uncounted (the error
+    // handler above logs a warning) rather than failing the service's main routes with a 500.
+    skipOnError: true,
     nameSpace: 'reportflow-rate-limit:',
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `요청이 너무 많습니다. 정해진 시간 동안 ${context.max}번까지 요청할 수 있으니 ${Math.ceil(context.ttl / 1000)}초 뒤에 다시 시도해 주세요.`, {

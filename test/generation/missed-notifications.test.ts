@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js'
 import { openDatabase } from '../../src/db/client.js'
 import { bearer, buildTestApp, listenOnLoopback, testConfig } from '../support/app.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { startDatabaseProxy } from '../support/database-proxy.js'
+import { startTcpProxy } from '../support/tcp-proxy.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { startGeneration, waitForTerminal } from '../support/generation.js'
 
@@ -28,7 +28,7 @@ t.test('an app whose LISTEN connection was down when a run ended on another app 
     // The observer reaches the same database through a proxy that can cut it off; it starts once the
     // writer has the job, so it only follows the run.
     const target = new URL(TEST_DATABASE_URL!)
-    const proxy = await startDatabaseProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     t.teardown(() => proxy.close())
     const [row] = await database.db.execute(sql`select current_database() as name`) as unknown as Array<{ name: string }>
     const proxied = new URL(TEST_DATABASE_URL!)

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/client.js'
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js'
 import { bearer, listenOnLoopback, testConfig } from '../support/app.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { startDatabaseProxy } from '../support/database-proxy.js'
+import { startTcpProxy } from '../support/tcp-proxy.js'
 
 async function timed<T> (work: () => Promise<T>): Promise<[T, number]> {
   const startedAt = performance.now()
@@ -23,7 +23,7 @@ t.test('PostgreSQL stopped or hung: 503 in our envelope quickly, /ready bounded,
     const database = await createTestDatabase()
     t.teardown(() => database.close())
     const target = new URL(TEST_DATABASE_URL!)
-    const proxy = await startDatabaseProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     t.teardown(() => proxy.close())
     // The database createTestDatabase made and migrated, reached through the proxy.
     const [row] = await database.db.execute(sql`select current_database() as name`) as unknown as Array<{ name: string }>

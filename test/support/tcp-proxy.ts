@@ -3,10 +3,10 @@ import net from 'node:net'
 export type ProxyMode = 'pass' | 'hang' | 'refuse'
 
 /**
- * A TCP proxy in front of the test's PostgreSQL that the test can make refuse connections (a
- * stopped server) or go silent (a paused one), without touching the machine's shared server.
+ * A TCP proxy in front of a test's PostgreSQL or Redis that the test can make refuse connections
+ * (a stopped server) or go silent (a paused one), without touching the machine's shared server.
  */
-export async function startDatabaseProxy (target: { host: string, port: number }) {
+export async function startTcpProxy (target: { host: string, port: number }) {
   let mode: ProxyMode = 'pass'
   const open = new Set<net.Socket>()
   const server = net.createServer((client) => {
