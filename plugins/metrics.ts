@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { GenerationObserver } from '../src/generation/service.js'
 import type { PlanResult } from '../src/planning/sequential-planning.js'
 import { AppError } from '../src/errors.js'
-import { ErrorEnvelope } from '../routes/schemas.js'
+import { ErrorEnvelope } from '../src/schemas/error.js'
 
 export interface Metrics extends GenerationObserver {
   /** Counts a /plan answer by where its outline came from: "template" is the fallback. */

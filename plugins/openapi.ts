@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import pkg from '../package.json' with { type: 'json' }
-import { addExamples } from '../routes/openapi-examples.js'
+import { addExamples } from '../src/schemas/examples.js'
 
 const DOCS_PREFIX = '/docs'
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError } from '../src/errors.js'
-import { ErrorEnvelope } from './schemas.js'
+import { ErrorEnvelope } from '../src/schemas/error.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') })
 

@@ -21,10 +21,10 @@ import validationPlugin from '../plugins/validation.js'
 import apiRoutes from '../routes/api/index.js'
 import healthRoutes from '../routes/health.js'
 import mcpRoutes from '../routes/mcp/index.js'
-import { ErrorEnvelope } from '../routes/schemas.js'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/client.js'
 import { loggerOptions } from './logging.js'
+import { ErrorEnvelope } from './schemas/error.js'
 
 export interface BuildAppOptions {
   config: Config

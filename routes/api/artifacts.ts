@@ -6,23 +6,12 @@ import {
 } from '../../src/artifacts/repository.js'
 import { DOCX_MIME_TYPE } from '../../src/docx/index.js'
 import { HWPX_MIME_TYPE } from '../../src/hwpx/index.js'
+import { ArtifactSchema } from '../../src/schemas/artifact.js'
+import { IdParams, ok, Success } from '../../src/schemas/common.js'
+import { withNotFound } from '../../src/schemas/error.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
-import { IdParams, ok, Success, Timestamp, withNotFound } from '../schemas.js'
 
 const MEDIA_TYPES = { hwpx: HWPX_MIME_TYPE, docx: DOCX_MIME_TYPE, md: 'text/markdown; charset=utf-8' } as const
-
-const Artifact = Type.Object({
-  id: Type.Integer(),
-  topic_id: Type.Integer(),
-  kind: Type.Union([Type.Literal('md'), Type.Literal('hwpx'), Type.Literal('docx')]),
-  version: Type.Integer(),
-  filename: Type.String(),
-  size: Type.Integer(),
-  sha256: Type.String(),
-  content_type: Type.String(),
-  download_url: Type.String(),
-  created_at: Timestamp
-})
 
 const toArtifact = (row: ArtifactMeta) => ({
   id: row.id,
@@ -43,7 +32,7 @@ const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['artifacts'],
       summary: 'A topic\'s saved reports, newest version first',
       params: IdParams,
-      response: { 200: Success(Type.Array(Artifact)), ...withNotFound }
+      response: { 200: Success(Type.Array(ArtifactSchema)), ...withNotFound }
     }
   }, async function listArtifactsOfTopic (request) {
     const topic = await getOwnTopic(app.db, request.userId, request.params.id)
@@ -51,7 +40,7 @@ const artifactRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/artifacts/:id', {
-    schema: { tags: ['artifacts'], summary: 'One artifact\'s metadata', params: IdParams, response: { 200: Success(Artifact), ...withNotFound } }
+    schema: { tags: ['artifacts'], summary: 'One artifact\'s metadata', params: IdParams, response: { 200: Success(ArtifactSchema), ...withNotFound } }
   }, async function getArtifact (request) { return ok(toArtifact(await getOwnArtifact(app.db, request.userId, request.params.id))) })
 
   app.get('/artifacts/:id/download', {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { conflict } from '../../src/errors.js'
 import { persistedStatus } from '../../src/status/persisted.js'
-import { ErrorEnvelope, IdParams, ok, Success, withNotFound } from '../schemas.js'
-import { StatusSchema } from './status.js'
+import { IdParams, ok, Success } from '../../src/schemas/common.js'
+import { ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
+import { StatusSchema } from '../../src/schemas/status.js'
 
 const cancelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/topics/:id/cancel', {
@@ -15,7 +15,7 @@ const cancelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Idempotent: a report that has already finished or been cancelled answers its current status. ' +
         'A topic that was planned but never generated is a 409.',
       params: IdParams,
-      response: { 200: Success(StatusSchema), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
+      response: { 200: Success(StatusSchema), ...withNotFound, 409: ErrorAnswer }
     }
   }, async function cancelReportGeneration (request) {
     const { id } = request.params

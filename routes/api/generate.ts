@@ -1,26 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IDEMPOTENCY_KEY_PATTERN } from '../../src/generation/idempotency.js'
-import { ErrorEnvelope, Success, withNotFound } from '../schemas.js'
-import { TemplateId, TopicText } from './plan.js'
-
-const GenerateRequest = Type.Object({
-  topic: TopicText,
-  plan: Type.String({ minLength: 1, maxLength: 50_000, pattern: '\\S', description: 'The approved (possibly edited) plan Markdown from /plan' }),
-  template_id: Type.Optional(TemplateId),
-  topic_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The topic /plan created; without it a new topic is made' }))
-}, {
-  additionalProperties: false,
-  examples: [{ topic: '2026 디지털뱅킹 트렌드 분석', plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n', template_id: 1, topic_id: 1 }]
-})
-
-const GenerateResponse = Type.Object({
-  topic_id: Type.Integer(),
-  status: Type.Literal('generating'),
-  message: Type.String(),
-  status_check_url: Type.String(),
-  stream_url: Type.String()
-})
+import { Success } from '../../src/schemas/common.js'
+import { ErrorEnvelope, withNotFound } from '../../src/schemas/error.js'
+import { GenerateHeadersSchema, GenerateRequestSchema, GenerateResponseSchema } from '../../src/schemas/generation.js'
 
 const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/topics/generate', {
@@ -41,12 +23,10 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'With an `Idempotency-Key` header, repeating the same request (same key and body) answers the first ' +
         'answer again and starts nothing; the same key with another body is a 422. Keys are kept for ' +
         'IDEMPOTENCY_KEY_TTL_MS (24 hours by default).',
-      headers: Type.Object({
-        'idempotency-key': Type.Optional(Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'A unique key per intended generation (e.g. a UUID)' }))
-      }),
-      body: GenerateRequest,
+      headers: GenerateHeadersSchema,
+      body: GenerateRequestSchema,
       response: {
-        202: Success(GenerateResponse),
+        202: Success(GenerateResponseSchema),
         ...withNotFound,
         409: Type.Ref(ErrorEnvelope),
         413: Type.Ref(ErrorEnvelope),
@@ -61,7 +41,7 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const answer = await app.generator.enqueue(
       { userId: request.userId, topic: topic.trim(), plan, templateId, topicId, requestId: request.id },
       key === undefined ? undefined : { key, body: request.body })
-    return reply.code(answer.statusCode as 202).send(answer.body as Static<ReturnType<typeof Success<typeof GenerateResponse>>>)
+    return reply.code(answer.statusCode as 202).send(answer.body as Static<ReturnType<typeof Success<typeof GenerateResponseSchema>>>)
   })
 }
 

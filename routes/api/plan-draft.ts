@@ -3,21 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { EventMessage, FastifyBaseLogger } from 'fastify'
 import { FastifySSEPlugin } from 'fastify-sse-v2'
 import { draftOf, saveUserPlan } from '../../src/planning/plan-draft.js'
-import type { DraftEvent, PlanStreamEvent } from '../../src/planning/plan-drafts.js'
+import { IdParams, ok, Success } from '../../src/schemas/common.js'
+import { ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
+import { PlanDraftSchema, SavePlanRequestSchema, type PlanDraftEvent, type PlanStreamEvent } from '../../src/schemas/plan.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
-import { ErrorEnvelope, IdParams, ok, Success, withNotFound } from '../schemas.js'
-import { PlanSectionSchema } from './topics.js'
-
-const PlanDraftSchema = Type.Object({
-  topic_id: Type.Integer(),
-  version: Type.Integer({ description: 'Raised by every save of the draft, the user\'s or the model\'s' }),
-  plan: Type.String({ description: 'Markdown: `# 제목`, then one `##` per section' }),
-  sections: Type.Array(PlanSectionSchema)
-})
-
-const SavePlanRequest = Type.Object({
-  plan: Type.String({ minLength: 1, maxLength: 50_000, description: 'The edited plan as Markdown (`# 제목`, `## 섹션` + its text)' })
-}, { additionalProperties: false, examples: [{ plan: '# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n핵심 결론\n\n## 시장 분석\n' }] })
 
 const STREAM_EXAMPLE = [
   'data: {"event":"plan","refining":true,"topic_id":1,"version":1,"plan":"# 제목\\n\\n## 요약\\n\\n## 시장 분석\\n","sections":[…]}', '',
@@ -26,7 +15,7 @@ const STREAM_EXAMPLE = [
 ].join('\n')
 
 /** fastify-sse-v2 never listens for the iterable's errors; one that escaped would take the process down. */
-async function * framed (first: DraftEvent, rest: AsyncIterable<PlanStreamEvent> | undefined, log: FastifyBaseLogger): AsyncGenerator<EventMessage> {
+async function * framed (first: PlanDraftEvent, rest: AsyncIterable<PlanStreamEvent> | undefined, log: FastifyBaseLogger): AsyncGenerator<EventMessage> {
   try {
     yield { data: JSON.stringify(first) }
     if (rest) for await (const event of rest) yield { data: JSON.stringify(event) }
@@ -49,8 +38,8 @@ const planDraftRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Sections the user renamed, wrote text for, moved, added or deleted are theirs: descriptions the model ' +
         'writes later only fill sections still as the model left them. 409 while the report is being generated.',
       params: IdParams,
-      body: SavePlanRequest,
-      response: { 200: Success(PlanDraftSchema), ...withNotFound, 409: Type.Ref(ErrorEnvelope) }
+      body: SavePlanRequestSchema,
+      response: { 200: Success(PlanDraftSchema), ...withNotFound, 409: ErrorAnswer }
     }
   }, async function savePlanDraft (request) {
     return ok(await saveUserPlan(app.db, request.userId, request.params.id, request.body.plan))

@@ -8,7 +8,9 @@ import { withReportText, type TextPiece } from '../../src/status/report-text.js'
 import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
 import { isTerminal, type StatusEvent, type StatusSnapshot } from '../../src/status/types.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
-import { ErrorEnvelope, IdParams, withNotFound } from '../schemas.js'
+import { IdParams } from '../../src/schemas/common.js'
+import { ErrorEnvelope, withNotFound } from '../../src/schemas/error.js'
+import type { CompletionEvent, ReportTextEvent, StatusUpdateEvent } from '../../src/schemas/status.js'
 
 const StreamQuery = Type.Object({
   access_token: Type.Optional(Type.String({ description: 'The bearer token, for EventSource clients, which cannot send headers' })),
@@ -34,7 +36,7 @@ const PERSISTED_COMPLETION_ID = 0
 
 /** Unnamed events whose JSON says what happened, so `onmessage` sees them all. */
 function toMessage (snapshot: StatusSnapshot, id: number | undefined): EventMessage {
-  const body = isTerminal(snapshot.status)
+  const body: CompletionEvent | StatusUpdateEvent = isTerminal(snapshot.status)
     ? {
         event: 'completion',
         topic_id: snapshot.topic_id,
@@ -62,7 +64,7 @@ function toWire (item: StreamItem<StatusEvent | TextPiece>, topicId: number): Ev
   if (item.kind === 'heartbeat') return HEARTBEAT
   const event = item.event
   if (!('snapshot' in event)) {
-    return { data: JSON.stringify({ event: 'report_text', topic_id: topicId, offset: event.offset, text: event.text }) }
+    return { data: JSON.stringify({ event: 'report_text', topic_id: topicId, offset: event.offset, text: event.text } satisfies ReportTextEvent) }
   }
   let message = wireMessages.get(event)
   if (!message) wireMessages.set(event, message = toMessage(event.snapshot, event.id))

@@ -1,25 +1,10 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { notFound } from '../../src/errors.js'
 import { persistedStatus } from '../../src/status/persisted.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
-import { IdParams, NullableTimestamp, ok, Success, withNotFound } from '../schemas.js'
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-
-export const StatusSchema = Type.Object({
-  topic_id: Type.Integer(),
-  status: Type.Union([Type.Literal('generating'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')], {
-    description: '`generating` also while the report waits for a worker (0 %, current_step says so); `cancelled` after POST /cancel'
-  }),
-  progress_percent: Type.Integer({ minimum: 0, maximum: 100 }),
-  current_step: Nullable(Type.String()),
-  started_at: NullableTimestamp,
-  estimated_completion: NullableTimestamp,
-  artifact_id: Nullable(Type.Integer()),
-  completed_at: NullableTimestamp,
-  error_message: Nullable(Type.String())
-}, { $id: 'GenerationStatus' })
+import { IdParams, ok, Success } from '../../src/schemas/common.js'
+import { withNotFound } from '../../src/schemas/error.js'
+import { StatusSchema } from '../../src/schemas/status.js'
 
 const statusRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/topics/:id/status', {

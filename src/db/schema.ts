@@ -1,7 +1,10 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import {
-  boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar
+  type AnyPgColumn, boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar
 } from 'drizzle-orm/pg-core'
+import { ARTIFACT_KINDS } from '../schemas/artifact.js'
+import type { PlanSection } from '../schemas/plan.js'
+import { TOPIC_STATUSES } from '../schemas/status.js'
 
 /** drizzle has no built-in bytea; both postgres.js and PGlite hand binary columns back as Uint8Array/Buffer. */
 const bytea = customType<{ data: Uint8Array, driverData: Uint8Array }>({
@@ -9,20 +12,16 @@ const bytea = customType<{ data: Uint8Array, driverData: Uint8Array }>({
   fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
 })
 
+/** A check that a text column holds one of the words of its list, spelled from the list itself. */
+const oneOf = (column: SQL | AnyPgColumn, values: readonly string[]) =>
+  sql`${column} in (${sql.raw(values.map((value) => `'${value}'`).join(', '))})`
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 
-export interface PlanSection {
-  title: string
-  description: string
-  order: number
-}
-
-export const GENERATION_STATUSES = ['planned', 'generating', 'completed', 'failed', 'cancelled'] as const
-export type GenerationStatus = typeof GENERATION_STATUSES[number]
-
-export const ARTIFACT_KINDS = ['md', 'hwpx', 'docx'] as const
-export type ArtifactKind = typeof ARTIFACT_KINDS[number]
+export type { ArtifactKind } from '../schemas/artifact.js'
+export type { PlanSection } from '../schemas/plan.js'
+export type { TopicStatus as GenerationStatus } from '../schemas/status.js'
 
 export const AI_PURPOSES = ['plan', 'generate'] as const
 export type AiPurpose = typeof AI_PURPOSES[number]
@@ -50,7 +49,7 @@ export const topics = pgTable('topics', {
   planSections: jsonb('plan_sections').$type<PlanSection[]>(),
   /** Goes up with every save of the plan draft (the user's edits and the model's later descriptions). */
   planVersion: integer('plan_version').notNull().default(1),
-  status: text('status', { enum: GENERATION_STATUSES }).notNull().default('planned'),
+  status: text('status', { enum: TOPIC_STATUSES }).notNull().default('planned'),
   generationStartedAt: timestamp('generation_started_at', { withTimezone: true }),
   generationCompletedAt: timestamp('generation_completed_at', { withTimezone: true }),
   generationError: text('generation_error'),
@@ -66,7 +65,7 @@ export const topics = pgTable('topics', {
   index('topics_user_id_created_at_idx').on(table.userId, table.createdAt.desc(), table.id.desc()),
   index('topics_template_id_idx').on(table.templateId),
   index('topics_generating_idx').on(table.status).where(sql`${table.status} = 'generating'`),
-  check('topics_status_check', sql`${table.status} in ('planned', 'generating', 'completed', 'failed', 'cancelled')`)
+  check('topics_status_check', oneOf(table.status, TOPIC_STATUSES))
 ])
 
 /**
@@ -107,7 +106,7 @@ export const artifacts = pgTable('artifacts', {
   createdAt: createdAt()
 }, (table) => [
   uniqueIndex('artifacts_topic_kind_version_idx').on(table.topicId, table.kind, table.version),
-  check('artifacts_kind_check', sql`${table.kind} in ('md', 'hwpx', 'docx')`)
+  check('artifacts_kind_check', oneOf(table.kind, ARTIFACT_KINDS))
 ])
 
 export const aiUsage = pgTable('ai_usage', {
@@ -121,7 +120,7 @@ export const aiUsage = pgTable('ai_usage', {
   createdAt: createdAt()
 }, (table) => [
   index('ai_usage_topic_id_idx').on(table.topicId),
-  check('ai_usage_purpose_check', sql`${table.purpose} in ('plan', 'generate')`)
+  check('ai_usage_purpose_check', oneOf(table.purpose, AI_PURPOSES))
 ])
 
 export type TemplateRow = typeof templates.$inferSelect

@@ -3,18 +3,11 @@ import type { Heading, RootContent } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { toString } from 'mdast-util-to-string'
 import type { Database } from '../db/client.js'
-import { topics, type PlanSection, type TopicRow } from '../db/schema.js'
+import { topics, type TopicRow } from '../db/schema.js'
 import { AppError, conflict, notFound } from '../errors.js'
+import type { PlanDraft } from '../schemas/plan.js'
 import { parsePlanMarkdown } from './plan-markdown.js'
 import type { SectionDescription } from './plan-refinement.js'
-
-/** The topic's saved plan: every save — the user's or the model's — gets the next version. */
-export interface PlanDraft {
-  topic_id: number
-  version: number
-  plan: string
-  sections: PlanSection[]
-}
 
 export const draftOf = (row: Pick<TopicRow, 'id' | 'planVersion' | 'plan' | 'planSections'>): PlanDraft => ({
   topic_id: row.id,

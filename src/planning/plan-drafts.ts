@@ -2,25 +2,9 @@ import { EventEmitter, on } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import { recordAiUsage } from '../ai-usage.js'
 import type { Database } from '../db/client.js'
-import { mergeModelDescriptions, type PlanDraft } from './plan-draft.js'
+import type { PlanDraft, PlanDraftEvent, PlanSectionEvent, PlanStreamEvent } from '../schemas/plan.js'
+import { mergeModelDescriptions } from './plan-draft.js'
 import type { PlanRefinement } from './plan-refinement.js'
-
-/** A description the model has just written for one section (not yet saved). */
-export interface SectionEvent {
-  event: 'section'
-  topic_id: number
-  index: number
-  title: string
-  description: string
-}
-
-/** The saved draft; `refining: false` is the last event of a stream. */
-export interface DraftEvent extends PlanDraft {
-  event: 'plan'
-  refining: boolean
-}
-
-export type PlanStreamEvent = SectionEvent | DraftEvent
 
 interface Running {
   refinement: PlanRefinement
@@ -50,7 +34,7 @@ export class PlanDrafts {
   track (topicId: number, refinement: PlanRefinement, log: FastifyBaseLogger) {
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const unsubscribe = refinement.subscribe((item) => events.emit('event', { event: 'section', topic_id: topicId, ...item } satisfies SectionEvent))
+    const unsubscribe = refinement.subscribe((item) => events.emit('event', { event: 'section', topic_id: topicId, ...item } satisfies PlanSectionEvent))
     const saved = refinement.finished.then(async (outcome) => {
       unsubscribe()
       let draft: PlanDraft | undefined
@@ -66,7 +50,7 @@ export class PlanDrafts {
       }
       if (!outcome.complete) log.warn({ err: outcome.error, topicId, received: refinement.descriptions.length }, 'the model stopped before every section had its description')
       this.running.delete(topicId)
-      if (draft) events.emit('event', { event: 'plan', refining: false, ...draft } satisfies DraftEvent)
+      if (draft) events.emit('event', { event: 'plan', refining: false, ...draft } satisfies PlanDraftEvent)
       events.emit('end')
     })
     this.running.set(topicId, { refinement, events, saved })
@@ -81,7 +65,7 @@ export class PlanDrafts {
     const running = this.running.get(topicId)
     if (!running) return undefined
     const live = on(running.events, 'event', { signal, close: ['end'] })
-    const replay = running.refinement.descriptions.map((item): SectionEvent => ({ event: 'section', topic_id: topicId, ...item }))
+    const replay = running.refinement.descriptions.map((item): PlanSectionEvent => ({ event: 'section', topic_id: topicId, ...item }))
     return (async function * () {
       const seen = new Set<number>()
       for (const item of replay) {

@@ -1,4 +1,4 @@
-import type { PlanSection } from '../db/schema.js'
+import type { PlanSection } from '../schemas/plan.js'
 import type { Outline } from '../llm/provider.js'
 
 /** The plan as the user reviews and edits it: `#` title, then one `##` per section with its description and key points. */

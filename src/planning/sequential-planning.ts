@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { PlanSection } from '../db/schema.js'
+import type { PlanSection } from '../schemas/plan.js'
 import type { LlmProvider, Outline, OutlineSkeleton } from '../llm/provider.js'
 import { renderPlanMarkdown, sectionsOf } from './plan-markdown.js'
 import { PlanRefinement } from './plan-refinement.js'

@@ -1,17 +1,6 @@
-export type GenerationState = 'generating' | 'completed' | 'failed' | 'cancelled'
+import type { GenerationState, StatusSnapshot } from '../schemas/status.js'
 
-/** What /status returns and every stream event carries (the API's StatusResponse), with UTC ISO-8601 times. */
-export interface StatusSnapshot {
-  topic_id: number
-  status: GenerationState
-  progress_percent: number
-  current_step: string | null
-  started_at: string | null
-  estimated_completion: string | null
-  artifact_id: number | null
-  completed_at: string | null
-  error_message: string | null
-}
+export type { GenerationState, StatusSnapshot } from '../schemas/status.js'
 
 /** The fields a running generation may change; `status` moves to a terminal state only through complete/fail. */
 export type ProgressPatch = Partial<Pick<StatusSnapshot, 'progress_percent' | 'current_step' | 'estimated_completion'>>
@@ -22,4 +11,4 @@ export interface StatusEvent {
   snapshot: StatusSnapshot
 }
 
-export const isTerminal = (state: GenerationState) => state !== 'generating'
+export const isTerminal = (state: GenerationState): state is Exclude<GenerationState, 'generating'> => state !== 'generating'

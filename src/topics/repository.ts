@@ -1,7 +1,9 @@
 import { and, asc, count, desc, eq, ilike, inArray, ne, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
-import { artifacts, topics, type ArtifactKind, type PlanSection, type TopicRow } from '../db/schema.js'
+import { artifacts, topics, type TopicRow } from '../db/schema.js'
 import { conflict, notFound } from '../errors.js'
+import type { ArtifactKind } from '../schemas/artifact.js'
+import type { PlanSection } from '../schemas/plan.js'
 
 export const GENERATING_CONFLICT_MESSAGE = 'The report is being written; wait for it to finish or cancel it first'
 

@@ -5,7 +5,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import t, { type Test } from 'tap'
-import { ANSWER_EXAMPLES } from '../../routes/openapi-examples.js'
+import { ANSWER_EXAMPLES } from '../../src/schemas/examples.js'
 import { buildTestApp } from '../support/app.js'
 import { publicPageRoutes, registeredRoutes } from './support/routes.js'
 

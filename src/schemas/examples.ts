@@ -1,7 +1,8 @@
 /**
- * Answer examples for the OpenAPI document: the seed spec's (§5), completed with the fields this
- * API adds (`source`, `stream_url`, `meta.requestId`, the nulls of a status), so that each one is a
- * valid instance of its schema — a test checks that. Request examples sit on the body schemas.
+ * Answer examples for the OpenAPI document: one for each answer a client has to handle on the way
+ * from a topic to a report, every field filled in (`source`, `stream_url`, `meta.requestId`, the
+ * nulls of a status), so that each one is a valid instance of its schema — a test checks that.
+ * Request examples sit on the body schemas.
  */
 
 interface Example { summary: string, value: unknown }
