@@ -32,3 +32,13 @@ export class AppError extends Error {
 
 export const notFound = (message: string) => new AppError('NOT_FOUND', message)
 export const conflict = (message: string) => new AppError('CONFLICT', message)
+
+/** Someone else's topic is answered exactly like one that does not exist. */
+export const topicNotFound = (id: number) =>
+  notFound(`${id}번 보고서 주제를 찾을 수 없습니다. 내 보고서 목록(GET /api/topics)에서 id를 확인해 주세요.`)
+
+export const templateNotFound = (id: number) =>
+  notFound(`${id}번 템플릿을 찾을 수 없습니다. 템플릿 목록(GET /api/templates)에서 id를 확인해 주세요.`)
+
+export const artifactNotFound = (id: number) =>
+  notFound(`${id}번 파일을 찾을 수 없습니다. 보고서의 파일 목록(GET /api/topics/{id}/artifacts)에서 id를 확인해 주세요.`)

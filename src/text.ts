@@ -1,7 +1,8 @@
 /** A NUL, or a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates'
+/** Said of a field that holds such text (the field's name goes before it). */
+export const UNSTORABLE_TEXT_MESSAGE = '저장할 수 없는 문자(NUL 문자나 짝이 맞지 않는 UTF-16 서로게이트)가 들어 있습니다. 그 문자를 지우고 다시 보내 주세요.'
 
 export const isStorableText = (text: string) => !UNSTORABLE.test(text)
 

@@ -6,7 +6,7 @@ import { DraftSaver } from './drafts.js'
 import { formatEta, plainKorean } from './format.js'
 import { historyItem } from './history.js'
 import { renderMarkdown } from './markdown.js'
-import { outlineFromPlan, outlineToPlan, PlanEditor } from './plan-editor.js'
+import { outlineToPlan, PlanEditor } from './plan-editor.js'
 import { followPlanRefinement } from './plan-refinement.js'
 import { ReportText, TERMINAL_STATES, watchGeneration } from './progress.js'
 import { forgetToken, storedToken, storeToken, takeTokenFromAddress } from './session.js'
@@ -181,7 +181,7 @@ byId('plan-form').addEventListener('submit', async (event) => {
     await state.drafts?.flush()
     const data = await api('/api/topics/plan', { method: 'POST', body: { topic, template_id: templateId } })
     leaveView()
-    showPlan({ topicId: data.topic_id, topic, templateId, markdown: data.plan, sections: data.sections, source: data.source })
+    showPlan({ topicId: data.topic_id, topic, templateId, outline: data.outline, source: data.source })
     if (data.refining) followRefinement(data.topic_id)
     showPlanPreview()
     focusSoon(byId('plan-heading'))
@@ -207,7 +207,7 @@ function followRefinement (topicId) {
   })
 }
 
-function showPlan ({ topicId, topic, templateId, markdown, sections, source }) {
+function showPlan ({ topicId, topic, templateId, outline, source }) {
   stopRefinement()
   state.drafts?.stop()
   state.current = { topicId, topic, templateId }
@@ -216,7 +216,7 @@ function showPlan ({ topicId, topic, templateId, markdown, sections, source }) {
     save: () => api(`/api/topics/${topicId}/plan`, { method: 'PUT', body: { plan: outlineToPlan(editor.outline) } }),
     onState: showDraftState
   })
-  editor.load(outlineFromPlan(markdown, sections))
+  editor.load(outline)
   editor.setDisabled(false)
   show(byId('plan-source'), source === 'template')
   setNotice(byId('generate-error'), '')
@@ -574,7 +574,7 @@ async function openTopic (topicId) {
     if (view !== state.view) return
     if (topic.template_id !== null) byId('template-select').value = String(topic.template_id)
     describeTemplate()
-    showPlan({ topicId, topic: topic.topic, templateId: topic.template_id, markdown: topic.plan, sections: topic.sections })
+    showPlan({ topicId, topic: topic.topic, templateId: topic.template_id, outline: topic.outline })
     if (topic.status === 'generating') watch(topicId, null)
     else if (topic.status === 'completed') showCompleted(topicId, view)
     else if (topic.status === 'failed') showFailed(topic.error_message)

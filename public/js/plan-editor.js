@@ -2,36 +2,12 @@ import { el } from './dom.js'
 
 /**
  * The editable outline: a report title and ordered sections, each a title and a body (the
- * description, plus any key points the plan listed under it). What is sent to /generate is the
- * Markdown rebuilt from it, in the shape /plan answers: `# title`, then `## section` + body.
+ * description, plus any key points the plan listed under it), as the API reads it from the plan
+ * (`outline`). What is sent to /generate is the Markdown rebuilt from it, in the shape /plan
+ * answers: `# title`, then `## section` + body.
  */
 
 const oneLine = (text) => text.replace(/\s+/g, ' ').trim()
-
-/**
- * Reads the outline from the plan Markdown, which also carries the title and the key points;
- * `sections` (title and description only) stand in when the Markdown has no `##` sections.
- */
-export function outlineFromPlan (markdown, sections = []) {
-  let title = ''
-  const parsed = []
-  let current
-  for (const line of (markdown ?? '').replace(/\r\n?/g, '\n').split('\n')) {
-    const heading = /^(#{1,2})\s+(.*\S)\s*$/.exec(line)
-    if (heading?.[1] === '#' && !title && parsed.length === 0) {
-      title = oneLine(heading[2])
-    } else if (heading?.[1] === '##') {
-      current = { title: oneLine(heading[2]), lines: [] }
-      parsed.push(current)
-    } else {
-      current?.lines.push(line)
-    }
-  }
-  const outlined = parsed.length > 0
-    ? parsed.map((section) => ({ title: section.title, body: section.lines.join('\n').trim() }))
-    : [...sections].sort((a, b) => a.order - b.order).map((section) => ({ title: section.title, body: section.description }))
-  return { title, sections: outlined }
-}
 
 /** Body lines that would read as `#`/`##` headings are escaped, so they cannot split a section. */
 export function outlineToPlan ({ title, sections }) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TopicRow } from '../../src/db/schema.js'
+import { outlineOf } from '../../src/planning/plan-markdown.js'
 import { Deleted, IdParams, ok, Page, Success } from '../../src/schemas/common.js'
 import { authErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
 import { TopicDetailSchema, TopicListItemSchema, TopicListQuerySchema, TopicRenameSchema } from '../../src/schemas/topic.js'
@@ -20,7 +21,12 @@ const toSummary = (row: TopicRow) => ({
   updated_at: row.updatedAt.toISOString()
 })
 
-const toDetail = (row: TopicRow) => ({ ...toSummary(row), plan: row.plan, sections: row.planSections ?? [] })
+const toDetail = (row: TopicRow) => ({
+  ...toSummary(row),
+  plan: row.plan,
+  sections: row.planSections ?? [],
+  outline: outlineOf(row.plan, row.planSections ?? [])
+})
 
 const toFile = ({ createdAt, ...file }: LatestFile) => ({ ...file, created_at: createdAt.toISOString() })
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorEnvelope } from '../../plugins/errors.js'
+import { errorEnvelope, internalError, serviceUnavailable } from '../../plugins/errors.js'
 import { AppError } from '../../src/errors.js'
 
 export type ErrorEnvelope = ReturnType<typeof errorEnvelope>
@@ -47,7 +47,7 @@ export class ApiClient {
     const body = parseJson(response.body)
     if (response.statusCode >= 400) throw new ApiFailure(asEnvelope(response.statusCode, body, this.caller.requestId))
     if (!isObject(body) || body.success !== true) {
-      throw ApiFailure.of(new AppError('INTERNAL_ERROR', 'An internal error occurred'), this.caller.requestId)
+      throw ApiFailure.of(internalError(), this.caller.requestId)
     }
     return body.data as T
   }
@@ -89,8 +89,6 @@ function asEnvelope (statusCode: number, body: unknown, requestId: string): Erro
   if (isObject(body) && body.success === false && isObject(body.error) && typeof body.error.code === 'string') {
     return body as ErrorEnvelope
   }
-  const error = statusCode === 503
-    ? new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable')
-    : new AppError('INTERNAL_ERROR', 'An internal error occurred')
+  const error = statusCode === 503 ? serviceUnavailable() : internalError()
   return errorEnvelope(error, requestId)
 }

@@ -1,6 +1,6 @@
 import type { CallToolResult, ContentBlock, ProgressToken, ServerNotification } from '@modelcontextprotocol/sdk/types.js'
 import type { FastifyBaseLogger } from 'fastify'
-import { errorEnvelope, validationFailure } from '../../plugins/errors.js'
+import { errorEnvelope, internalError, validationFailure } from '../../plugins/errors.js'
 import { AppError } from '../../src/errors.js'
 import type { StatusStore } from '../../src/status/store.js'
 import type { StatusSnapshot } from '../../src/status/types.js'
@@ -76,6 +76,6 @@ export async function callTool (tool: CatalogueTool, args: Record<string, unknow
     if (error instanceof ApiFailure) return failure(error.envelope)
     if (error instanceof AppError) return failure(errorEnvelope(error, context.requestId))
     context.log.error({ err: error, tool: tool.name }, 'MCP tool failed')
-    return failure(errorEnvelope(new AppError('INTERNAL_ERROR', 'An internal error occurred'), context.requestId))
+    return failure(errorEnvelope(internalError(), context.requestId))
   }
 }

@@ -1,6 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
+import { internalError } from '../../plugins/errors.js'
 import { ApiClient } from './api-client.js'
 import { ApiRoutes } from './api-routes.js'
 import { createMcpServer } from './server.js'
@@ -65,7 +66,7 @@ export default fp(async function mcp (app: FastifyInstance) {
         request.log.error({ err: error }, 'MCP request failed')
         if (!reply.raw.headersSent) {
           reply.raw.writeHead(500, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'An internal error occurred' }, id: null }))
+            .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: internalError().message }, id: null }))
         } else {
           reply.raw.destroy()
         }

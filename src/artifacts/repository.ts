@@ -3,7 +3,7 @@ import { and, asc, desc, eq, max } from 'drizzle-orm'
 import { recordAiUsage } from '../ai-usage.js'
 import type { Database } from '../db/client.js'
 import { artifacts, topics, type ArtifactKind, type ArtifactRow } from '../db/schema.js'
-import { notFound } from '../errors.js'
+import { artifactNotFound } from '../errors.js'
 import type { LlmUsage } from '../llm/provider.js'
 import { reportBaseName, versionedFileName } from './filename.js'
 
@@ -70,7 +70,7 @@ export async function getOwnArtifact (db: Database, userId: string, id: number):
   const [row] = await db.select(metaColumns).from(artifacts)
     .innerJoin(topics, eq(topics.id, artifacts.topicId))
     .where(and(eq(artifacts.id, id), eq(topics.userId, userId)))
-  if (!row) throw notFound(`Artifact ${id} not found`)
+  if (!row) throw artifactNotFound(id)
   return row
 }
 
@@ -78,6 +78,6 @@ export async function getOwnArtifactContent (db: Database, userId: string, id: n
   const [row] = await db.select({ artifact: artifacts }).from(artifacts)
     .innerJoin(topics, eq(topics.id, artifacts.topicId))
     .where(and(eq(artifacts.id, id), eq(topics.userId, userId)))
-  if (!row) throw notFound(`Artifact ${id} not found`)
+  if (!row) throw artifactNotFound(id)
   return row.artifact
 }

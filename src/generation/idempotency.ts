@@ -27,7 +27,7 @@ export function fingerprint (body: unknown): string {
 }
 
 const mismatch = () => new AppError('IDEMPOTENCY_KEY_REUSED',
-  'This Idempotency-Key was already used with a different request body', {
+  '이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다. 다른 요청에는 새 Idempotency-Key를 보내 주세요.', {
     hint: 'Use a new Idempotency-Key for a different request'
   })
 

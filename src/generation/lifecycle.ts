@@ -10,7 +10,7 @@ import { type ProgressPatch, type StatusEvent, type StatusSnapshot } from '../st
 import { ReportTexts, type TextPiece } from '../status/report-text.js'
 import { appendEvent, dropEvents, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
 
-export const CONFLICT_MESSAGE = 'Generation already in progress for this topic'
+export const CONFLICT_MESSAGE = '이 주제의 보고서를 이미 생성하고 있습니다. 진행 상황을 확인하거나, 생성을 취소한 뒤 다시 시도해 주세요.'
 export const INTERRUPTED_MESSAGE = '서버가 다시 시작되어 생성이 중단되었습니다 (interrupted). 다시 시도해 주세요.'
 export const CANCELLED_STEP = '사용자 요청으로 생성이 취소되었습니다'
 

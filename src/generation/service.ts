@@ -189,7 +189,7 @@ export class GenerationService {
    * repeat of the same request.
    */
   async enqueue (request: GenerationRequest, idempotency?: { key: string, body: unknown }): Promise<StartAnswer> {
-    if (!this.#accepting || !this.#boss) throw new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; try again shortly')
+    if (!this.#accepting || !this.#boss) throw new AppError('SERVICE_UNAVAILABLE', '서버가 곧 멈추기 때문에 지금은 생성을 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.')
     const boss = this.#boss
     const { db } = this.#options.database
     const ttl = this.#options.idempotencyKeyTtlMs
@@ -210,7 +210,7 @@ export class GenerationService {
         data: {
           topic_id: topicId,
           status: 'generating',
-          message: 'Report generation started in background',
+          message: '보고서 생성을 시작했습니다. 진행 상황은 status_check_url이나 stream_url에서 확인하세요.',
           status_check_url: `/api/topics/${topicId}/status`,
           stream_url: `/api/topics/${topicId}/status/stream`
         }

@@ -1,12 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { Heading, RootContent } from 'mdast'
-import { fromMarkdown } from 'mdast-util-from-markdown'
-import { toString } from 'mdast-util-to-string'
 import type { Database } from '../db/client.js'
 import { topics, type TopicRow } from '../db/schema.js'
-import { AppError, conflict, notFound } from '../errors.js'
+import { AppError, conflict, topicNotFound } from '../errors.js'
 import type { PlanDraft } from '../schemas/plan.js'
-import { parsePlanMarkdown } from './plan-markdown.js'
+import { parsePlanMarkdown, readPlan } from './plan-markdown.js'
 import type { SectionDescription } from './plan-refinement.js'
 
 export const draftOf = (row: Pick<TopicRow, 'id' | 'planVersion' | 'plan' | 'planSections'>): PlanDraft => ({
@@ -15,8 +12,6 @@ export const draftOf = (row: Pick<TopicRow, 'id' | 'planVersion' | 'plan' | 'pla
   plan: row.plan ?? '',
   sections: row.planSections ?? []
 })
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim()
 
 /**
  * The user's plan, saved as written: it is what a later description from the model must not
@@ -33,7 +28,7 @@ export async function saveUserPlan (db: Database, userId: string, topicId: numbe
     .returning()
   if (row) return draftOf(row)
   const [existing] = await db.select({ id: topics.id }).from(topics).where(and(eq(topics.id, topicId), eq(topics.userId, userId)))
-  if (!existing) throw notFound(`Topic ${topicId} not found`)
+  if (!existing) throw topicNotFound(topicId)
   throw conflict('보고서를 생성하는 중에는 계획을 고칠 수 없습니다. 생성이 끝난 뒤 다시 시도해 주세요.')
 }
 
@@ -45,18 +40,13 @@ export async function saveUserPlan (db: Database, userId: string, topicId: numbe
  */
 export function fillDescriptions (plan: string, descriptions: SectionDescription[]): string {
   const pending = new Map(descriptions.map((item) => [item.title, item.description]))
-  const children = fromMarkdown(plan).children as RootContent[]
   const insertions: Array<{ offset: number, text: string }> = []
-  children.forEach((node, index) => {
-    if (node.type !== 'heading' || (node as Heading).depth !== 2) return
-    const title = oneLine(toString(node))
-    const description = pending.get(title)
-    const next = children[index + 1]
-    const hasText = next !== undefined && next.type === 'paragraph'
-    if (description === undefined || hasText || node.position?.end.offset === undefined) return
-    pending.delete(title)
-    insertions.push({ offset: node.position.end.offset, text: `\n\n${description}` })
-  })
+  for (const section of readPlan(plan).sections) {
+    const description = pending.get(section.title)
+    if (description === undefined || section.opensWithText) continue
+    pending.delete(section.title)
+    insertions.push({ offset: section.headingEnd, text: `\n\n${description}` })
+  }
   let result = plan
   for (const { offset, text } of insertions.reverse()) result = result.slice(0, offset) + text + result.slice(offset)
   return result

@@ -1,4 +1,4 @@
-import type { PlanSection } from '../schemas/plan.js'
+import type { PlanOutline, PlanSection } from '../schemas/plan.js'
 import type { Outline } from '../llm/provider.js'
 
 /** The plan as the user reviews and edits it: `#` title, then one `##` per section with its description and key points. */
@@ -25,11 +25,25 @@ export interface ParsedPlan {
   sections: PlanSection[]
 }
 
+/** A `##` section where the plan's text has it, for edits in place and for the editor. */
+export interface SectionInPlan extends PlanSection {
+  /** Where the heading's line ends (before its line break): text put here comes right under the heading. */
+  headingEnd: number
+  /** Whether the first block under the heading is a paragraph, i.e. the section has text of its own. */
+  opensWithText: boolean
+  /** Everything under the heading up to the next section: description, key points, subheadings, as the editor shows it. */
+  body: string
+}
+
+export interface PlanInText {
+  title: string | undefined
+  sections: SectionInPlan[]
+}
+
 export interface AtxHeading {
   depth: number
   text: string
 }
-
 const isBlank = (code: number) => code === 0x20 || code === 0x09
 
 /**
@@ -71,51 +85,117 @@ const isFence = (line: string) => {
   return line.length - trimmed.length < 4 && (trimmed.startsWith('```') || trimmed.startsWith('~~~'))
 }
 
+/** A line of `---`, `***` or `___` (three or more, blanks between allowed): a thematic break. */
+function isThematicBreak (line: string): boolean {
+  const trimmed = line.trim()
+  const mark = trimmed[0]
+  if (line.length - line.trimStart().length > 3 || (mark !== '-' && mark !== '*' && mark !== '_')) return false
+  let marks = 0
+  for (const char of trimmed) {
+    if (char === mark) marks++
+    else if (char !== ' ' && char !== '\t') return false
+  }
+  return marks >= 3
+}
+
+/** Four columns of indent where no paragraph goes on: indented code, not text. */
+const isIndentedCode = (line: string) => line.startsWith('    ') || line.startsWith('\t')
+
 /**
- * Reads back a plan the user may have edited: its `#` title and each `##` section with the first
- * paragraph under it as the description. Only those lines matter, so they are all that is read,
- * line by line in one pass: time linear in the plan whatever it contains, where a full Markdown
- * parse of crafted nesting (`- - - …`, `> > > …`) took minutes and held the event loop.
+ * Reads the plan's text the way the service needs it — its `#` title and each `##` section with
+ * the first paragraph under it as the description, where the section sits and what it holds.
+ * Only headings and paragraph starts matter, so they are all that is read, line by line in one
+ * pass: time linear in the plan whatever it contains, where a full Markdown parse of crafted
+ * nesting (`- - - …`, `> > > …`) took minutes and held the event loop.
  */
-export function parsePlanMarkdown (markdown: string): ParsedPlan {
+export function readPlan (markdown: string): PlanInText {
   let title: string | undefined
-  const sections: PlanSection[] = []
-  let current: PlanSection | undefined
+  const sections: SectionInPlan[] = []
+  let current: SectionInPlan | undefined
+  /** The section whose first block is still to come. */
+  let awaitingFirstBlock: SectionInPlan | undefined
+  /** The section whose body runs on: to the next section, past a later `#` heading too, so the editor loses no text. */
+  let bodyOf: SectionInPlan | undefined
+  let bodyStart = 0
   let paragraph: string[] | undefined
   let inFence = false
   const endParagraph = () => {
     if (paragraph && current && !current.description) current.description = oneLine(plainInline(paragraph.join(' ')))
     paragraph = undefined
   }
-  for (const rawLine of markdown.split('\n')) {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine
+  const endBody = (at: number) => {
+    if (bodyOf) bodyOf.body = markdown.slice(bodyStart, at).replace(/\r\n?/g, '\n').trim()
+  }
+  let lineStart = 0
+  while (lineStart <= markdown.length) {
+    const newline = markdown.indexOf('\n', lineStart)
+    const lineEnd = newline === -1 ? markdown.length : newline
+    const line = markdown.charCodeAt(lineEnd - 1) === 0x0d ? markdown.slice(lineStart, lineEnd - 1) : markdown.slice(lineStart, lineEnd)
+    const nextLine = lineEnd + 1
     if (isFence(line)) {
       endParagraph()
+      awaitingFirstBlock = undefined
       inFence = !inFence
+      lineStart = nextLine
       continue
     }
-    if (inFence) continue
+    if (inFence) {
+      lineStart = nextLine
+      continue
+    }
     const heading = atxHeading(line)
     if (heading) {
       endParagraph()
       const text = oneLine(heading.text)
+      if (heading.depth <= 2) current = awaitingFirstBlock = undefined
       if (heading.depth === 1 && title === undefined) title = text
       if (heading.depth === 2 && text) {
-        current = { title: text, description: '', order: sections.length + 1 }
+        endBody(lineStart)
+        current = awaitingFirstBlock = bodyOf = {
+          title: text, description: '', order: sections.length + 1, headingEnd: lineStart + line.length, opensWithText: false, body: ''
+        }
         sections.push(current)
-      } else if (heading.depth <= 2) {
-        current = undefined
+        bodyStart = nextLine
+      } else {
+        awaitingFirstBlock = undefined
       }
-    } else if (line.trim() === '' || startsOtherBlock(line)) {
+    } else if (line.trim() === '') {
       endParagraph()
     } else if (paragraph) {
-      paragraph.push(line)
-    } else if (current && !current.description) {
-      paragraph = [line]
+      if (startsOtherBlock(line)) endParagraph()
+      else paragraph.push(line)
+    } else if (startsOtherBlock(line) || isThematicBreak(line) || isIndentedCode(line)) {
+      awaitingFirstBlock = undefined
+    } else {
+      if (awaitingFirstBlock) awaitingFirstBlock.opensWithText = true
+      awaitingFirstBlock = undefined
+      if (current && !current.description) paragraph = [line]
     }
+    lineStart = nextLine
   }
   endParagraph()
+  endBody(markdown.length)
   return { title, sections }
+}
+
+/** The plan's title and its sections as saved with the topic: title, description and order. */
+export function parsePlanMarkdown (markdown: string): ParsedPlan {
+  const { title, sections } = readPlan(markdown)
+  return { title, sections: sections.map(({ title, description, order }) => ({ title, description, order })) }
+}
+
+/**
+ * The plan as the editor shows it: the title and each section's whole body. A plan without `##`
+ * sections shows the saved sections instead, their descriptions as bodies.
+ */
+export function outlineOf (plan: string | null, saved: readonly PlanSection[]): PlanOutline {
+  const { title, sections } = readPlan(plan ?? '')
+  return {
+    title: title ?? '',
+    sections: sections.length > 0
+      ? sections.map(({ title, body }) => ({ title, body }))
+      : [...saved].sort((a, b) => a.order - b.order).map(({ title, description }) => ({ title, body: description }))
+  }
 }
 
 /** Emphasis and code marks dropped, as a reader sees the text. */

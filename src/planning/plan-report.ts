@@ -7,6 +7,7 @@ import { resolveTemplate } from '../templates/repository.js'
 import { savePlanDraft } from '../topics/repository.js'
 import { AdaptiveLimit, MAX_QUEUE_WAIT_MS, MIN_MODEL_MS, PLAN_BUDGET_MS, SaveLatency } from './plan-budget.js'
 import type { PlanDrafts } from './plan-drafts.js'
+import { outlineOf } from './plan-markdown.js'
 import { outlineSoFar, planResult, sequentialPlanning } from './sequential-planning.js'
 
 export interface ReportPlannerOptions {
@@ -90,6 +91,7 @@ export class ReportPlanner {
       topic_id: row.id,
       plan: planned.plan,
       sections: planned.sections,
+      outline: outlineOf(planned.plan, planned.sections),
       estimated_sections_count: planned.sections.length,
       source: planned.source,
       plan_version: row.planVersion,

@@ -46,6 +46,10 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
               { title: '개요', description: '보고서의 전체 개요', order: 1 },
               { title: '시장 분석', description: '시장 현황 분석', order: 2 }
             ],
+            outline: {
+              title: '보고서 계획',
+              sections: [{ title: '개요', body: '보고서의 전체 개요' }, { title: '시장 분석', body: '시장 현황 분석' }]
+            },
             estimated_sections_count: 2,
             source: 'llm',
             plan_version: 1,
@@ -57,7 +61,9 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
     400: {
       missingTopic: {
         summary: 'No topic',
-        value: error('VALIDATION_ERROR', 'topic is required', { details: [{ field: 'body', message: "must have required property 'topic'" }] })
+        value: error('VALIDATION_ERROR', 'topic 필드가 없습니다. topic 필드를 넣어 다시 보내 주세요.', {
+          details: [{ field: 'body', message: 'topic 필드가 없습니다. topic 필드를 넣어 다시 보내 주세요.' }]
+        })
       }
     },
     429: {
@@ -84,7 +90,7 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
           data: {
             topic_id: 1,
             status: 'generating',
-            message: 'Report generation started in background',
+            message: '보고서 생성을 시작했습니다. 진행 상황은 status_check_url이나 stream_url에서 확인하세요.',
             status_check_url: '/api/topics/1/status',
             stream_url: '/api/topics/1/status/stream'
           }
@@ -94,7 +100,7 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
     409: {
       alreadyGenerating: {
         summary: 'The topic is already generating',
-        value: error('CONFLICT', 'Generation already in progress for this topic')
+        value: error('CONFLICT', '이 주제의 보고서를 이미 생성하고 있습니다. 진행 상황을 확인하거나, 생성을 취소한 뒤 다시 시도해 주세요.')
       }
     },
     429: {
@@ -114,7 +120,7 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
     422: {
       idempotencyKeyReused: {
         summary: 'The Idempotency-Key was used with another body',
-        value: error('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body', {
+        value: error('IDEMPOTENCY_KEY_REUSED', '이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다. 다른 요청에는 새 Idempotency-Key를 보내 주세요.', {
           hint: 'Use a new Idempotency-Key for a different request'
         })
       }

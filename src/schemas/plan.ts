@@ -12,6 +12,16 @@ export type PlanSection = Static<typeof PlanSectionSchema>
 /** The topic a user asks a report about. */
 export const TopicTextSchema = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: '보고서 주제 (앞뒤 공백은 제거됨)' })
 
+/** The plan as the page's editor shows it: read by the service, so that no client has to parse the Markdown. */
+export const PlanOutlineSchema = Type.Object({
+  title: Type.String({ description: 'The plan\'s `#` title; empty when it has none' }),
+  sections: Type.Array(Type.Object({
+    title: Type.String(),
+    body: Type.String({ description: 'Everything under the `##` heading up to the next section: description, key points, subheadings' })
+  }))
+})
+export type PlanOutline = Static<typeof PlanOutlineSchema>
+
 const PlanMarkdown = Type.String({ description: 'Markdown: `# 제목`, then one `##` per section' })
 
 export const PlanRequestSchema = Type.Object({
@@ -28,6 +38,7 @@ export const PlanResponseSchema = Type.Object({
   topic_id: Type.Integer(),
   plan: PlanMarkdown,
   sections: Type.Array(PlanSectionSchema),
+  outline: PlanOutlineSchema,
   estimated_sections_count: Type.Integer(),
   source: PlanSourceSchema,
   plan_version: Type.Integer({ description: 'The draft\'s version; every later save (yours or the model\'s) raises it' }),

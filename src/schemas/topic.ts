@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { LatestFileSchema } from './artifact.js'
 import { Nullable, NullableTimestamp, Pagination, Timestamp } from './common.js'
-import { PlanSectionSchema } from './plan.js'
+import { PlanOutlineSchema, PlanSectionSchema } from './plan.js'
 import { TopicStatusSchema } from './status.js'
 
 export const TopicSummarySchema = Type.Object({
@@ -24,7 +24,8 @@ export const TopicListItemSchema = Type.Intersect([TopicSummarySchema, Type.Obje
 
 export const TopicDetailSchema = Type.Intersect([TopicSummarySchema, Type.Object({
   plan: Nullable(Type.String()),
-  sections: Type.Array(PlanSectionSchema)
+  sections: Type.Array(PlanSectionSchema),
+  outline: PlanOutlineSchema
 })])
 
 export const TopicListQuerySchema = Type.Object({

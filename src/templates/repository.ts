@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, isNull, or, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { templates, type TemplateRow } from '../db/schema.js'
-import { AppError, notFound } from '../errors.js'
+import { AppError, templateNotFound } from '../errors.js'
 
 const visibleTo = (userId: string) => or(isNull(templates.ownerId), eq(templates.ownerId, userId))
 
@@ -26,7 +26,7 @@ export async function listTemplates (db: Database, userId: string, page: number,
 /** Shared templates and the caller's own; anything else is reported exactly like a missing id. */
 export async function getVisibleTemplate (db: Database, userId: string, id: number): Promise<TemplateRow> {
   const [row] = await db.select().from(templates).where(and(eq(templates.id, id), visibleTo(userId)))
-  if (!row) throw notFound(`Template ${id} not found`)
+  if (!row) throw templateNotFound(id)
   return row
 }
 
@@ -69,7 +69,7 @@ export async function createTemplate (db: Database, userId: string, input: NewTe
 export async function deleteOwnTemplate (db: Database, userId: string, id: number): Promise<void> {
   const template = await getVisibleTemplate(db, userId, id)
   if (template.ownerId === null) {
-    throw new AppError('CONFLICT', `Template ${id} is shared by everyone and cannot be deleted`)
+    throw new AppError('CONFLICT', `${id}번 템플릿은 모두가 함께 쓰는 템플릿이라 지울 수 없습니다. 직접 만든 템플릿만 지울 수 있습니다.`)
   }
   await db.delete(templates).where(and(eq(templates.id, id), eq(templates.ownerId, userId)))
 }

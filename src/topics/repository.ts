@@ -1,15 +1,15 @@
 import { and, asc, count, desc, eq, ilike, inArray, ne, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.js'
 import { artifacts, topics, type TopicRow } from '../db/schema.js'
-import { conflict, notFound } from '../errors.js'
+import { conflict, topicNotFound } from '../errors.js'
 import type { ArtifactKind } from '../schemas/artifact.js'
 import type { PlanSection } from '../schemas/plan.js'
 
-export const GENERATING_CONFLICT_MESSAGE = 'The report is being written; wait for it to finish or cancel it first'
+export const GENERATING_CONFLICT_MESSAGE = '보고서를 작성하는 중이라 지금은 할 수 없습니다. 작성이 끝나거나 취소한 뒤 다시 시도해 주세요.'
 
 export async function getOwnTopic (db: Database, userId: string, id: number): Promise<TopicRow> {
   const [row] = await db.select().from(topics).where(and(eq(topics.id, id), eq(topics.userId, userId)))
-  if (!row) throw notFound(`Topic ${id} not found`)
+  if (!row) throw topicNotFound(id)
   return row
 }
 
@@ -121,7 +121,7 @@ export async function renameOwnTopic (db: Database, userId: string, id: number, 
   const [row] = await db.update(topics).set({ topic, updatedAt: new Date() })
     .where(and(eq(topics.id, id), eq(topics.userId, userId)))
     .returning()
-  if (!row) throw notFound(`Topic ${id} not found`)
+  if (!row) throw topicNotFound(id)
   return row
 }
 

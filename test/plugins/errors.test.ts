@@ -33,14 +33,14 @@ t.test('a strict type error says which field is wrong', async (t) => {
   const app = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/api/templates', headers: bearer('alice'), payload: { name: 5, prompt_system: 'p' } })
   t.equal(res.statusCode, 400)
-  t.match(res.json().error.message, /^name must be string/)
+  t.match(res.json().error.message, /^name 필드는 문자열 값이어야 합니다/)
 })
 
 t.test('unknown routes answer NOT_FOUND in the envelope', async (t) => {
   const app = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/no/such/route?x=1' })
   t.equal(res.statusCode, 404)
-  t.match(res.json(), { success: false, error: { code: 'NOT_FOUND', message: 'Route GET /no/such/route not found' } })
+  t.match(res.json(), { success: false, error: { code: 'NOT_FOUND', message: 'GET /no/such/route 경로는 없습니다. 주소와 메서드를 확인해 주세요.' } })
 })
 
 t.test('request ids: an incoming safe id is echoed, an unsafe one replaced', async (t) => {
@@ -64,6 +64,6 @@ t.test('an internal fault becomes INTERNAL_ERROR without leaking details', async
   const body = res.json()
   t.same(Object.keys(body.error), ['code', 'message'])
   t.equal(body.error.code, 'INTERNAL_ERROR')
-  t.equal(body.error.message, 'An internal error occurred')
+  t.equal(body.error.message, '서버에서 오류가 나서 요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.')
   t.notMatch(res.body, /at |templates|select|stack|\.ts/)
 })

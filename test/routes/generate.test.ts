@@ -25,7 +25,7 @@ t.test('TC-GEN-001/003, TC-STATUS-001/002: 202 at once, honest progress, artifac
     data: {
       topic_id: topicId,
       status: 'generating',
-      message: 'Report generation started in background',
+      message: '보고서 생성을 시작했습니다. 진행 상황은 status_check_url이나 stream_url에서 확인하세요.',
       status_check_url: `/api/topics/${topicId}/status`,
       stream_url: `/api/topics/${topicId}/status/stream`
     }
@@ -118,7 +118,7 @@ t.test('TC-GEN-002: a second request while generating is 409, and a race gives e
   const results = await Promise.all([1, 2, 3].map(() => startGeneration(app, 'gen-race', { topic_id: topicId })))
   t.same(results.map((r) => r.statusCode).sort(), [202, 409, 409])
   const conflictBody = results.find((r) => r.statusCode === 409)!.json()
-  t.match(conflictBody, { success: false, error: { code: 'CONFLICT', message: 'Generation already in progress for this topic' } })
+  t.match(conflictBody, { success: false, error: { code: 'CONFLICT', message: '이 주제의 보고서를 이미 생성하고 있습니다. 진행 상황을 확인하거나, 생성을 취소한 뒤 다시 시도해 주세요.' } })
   const later = await startGeneration(app, 'gen-race', { topic_id: topicId })
   t.equal(later.statusCode, 409)
   await waitForTerminal(app, topicId)

@@ -202,7 +202,7 @@ t.test('another user\'s topic and files are not found, exactly as over the API',
   t.equal(regenerate.error.code, 'NOT_FOUND')
 
   await t.rejects(intruder.readResource({ uri: `reportflow://artifacts/${done.artifact_id}` }),
-    { code: -32002, message: /not found/i }, 'someone else\'s file is a missing resource')
+    { code: -32002, message: /파일을 찾을 수 없습니다/ }, 'someone else\'s file is a missing resource')
   t.same((await intruder.listResources()).resources, [])
   t.match(structured(await intruder.callTool({ name: 'list_reports', arguments: {} })), { items: [], total: 0 })
   await t.rejects(owner.readResource({ uri: 'reportflow://artifacts/abc' }), { code: -32002 })
@@ -223,11 +223,11 @@ t.test('bad arguments are refused by the schema with the API\'s validation error
     'text PostgreSQL cannot store is refused as the API refuses it')
 
   const missing = envelopeOf(await client.callTool({ name: 'generate_report', arguments: { topic: TOPIC } }))
-  t.match(missing.error, { code: 'VALIDATION_ERROR', message: 'plan is required' })
-  t.match(envelopeOf(await client.callTool({ name: 'plan_report', arguments: {} })).error, { code: 'VALIDATION_ERROR', message: 'topic is required' })
+  t.match(missing.error, { code: 'VALIDATION_ERROR', message: 'plan 필드가 없습니다. plan 필드를 넣어 다시 보내 주세요.' })
+  t.match(envelopeOf(await client.callTool({ name: 'plan_report', arguments: {} })).error, { code: 'VALIDATION_ERROR', message: 'topic 필드가 없습니다. topic 필드를 넣어 다시 보내 주세요.' })
   t.match(envelopeOf(await client.callTool({ name: 'plan_report', arguments: { topic: '   ' } })).error, { code: 'VALIDATION_ERROR' })
   t.match(envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: '1' } })).error,
-    { code: 'VALIDATION_ERROR', message: 'topic_id must be integer' }, 'a numeric string is not coerced')
+    { code: 'VALIDATION_ERROR', message: 'topic_id 필드는 정수 값이어야 합니다. 값의 형식을 확인해 주세요.' }, 'a numeric string is not coerced')
   t.match(envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: 0 } })).error, { code: 'VALIDATION_ERROR' })
   t.match(envelopeOf(await client.callTool({ name: 'get_report_status', arguments: { topic_id: 1, wait_seconds: 601 } })).error, { code: 'VALIDATION_ERROR' })
   t.match(envelopeOf(await client.callTool({ name: 'list_reports', arguments: { page_size: 1000 } })).error, { code: 'VALIDATION_ERROR' })

@@ -274,7 +274,7 @@ t.test('TC-PLAN-002: bad input is a 400 and creates nothing', async (t) => {
     t.equal(res.statusCode, 400, JSON.stringify(payload))
     t.equal(res.json().error.code, 'VALIDATION_ERROR')
   }
-  t.equal((await timedPlan(app, 'plan-bad', {})).res.json().error.message, 'topic is required')
+  t.equal((await timedPlan(app, 'plan-bad', {})).res.json().error.message, 'topic 필드가 없습니다. topic 필드를 넣어 다시 보내 주세요.')
   const list = await app.inject({ method: 'GET', url: '/api/topics', headers: bearer('plan-bad') })
   t.equal(list.json().data.total, 0)
   t.equal((await timedPlan(app, 'plan-long', { topic: 'x'.repeat(200) })).res.statusCode, 200, '200 characters is allowed')

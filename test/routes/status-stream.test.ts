@@ -261,11 +261,11 @@ t.test('a topic the database says is generating but the store does not know yet:
 t.test('404 for an unknown topic, another user\'s topic, and a topic that never started', async (t) => {
   const { app, url } = await serve(t)
   const cases = [
-    { name: 'unknown', topicId: 999_999, message: 'Topic 999999 not found' }
+    { name: 'unknown', topicId: 999_999, message: '999999번 보고서 주제를 찾을 수 없습니다. 내 보고서 목록(GET /api/topics)에서 id를 확인해 주세요.' }
   ]
   const bobs = await newTopic(app, 'bob', 'generating')
   app.statusStore.begin(bobs, 'start')
-  cases.push({ name: 'another user\'s, even while generating', topicId: bobs, message: `Topic ${bobs} not found` })
+  cases.push({ name: 'another user\'s, even while generating', topicId: bobs, message: `${bobs}번 보고서 주제를 찾을 수 없습니다. 내 보고서 목록(GET /api/topics)에서 id를 확인해 주세요.` })
   const planned = await newTopic(app, 'alice')
   cases.push({ name: 'never started', topicId: planned, message: `No generation status found for topic_id ${planned}` })
 

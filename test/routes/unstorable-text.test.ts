@@ -95,7 +95,7 @@ t.test('NUL or a lone surrogate in any text input is a 400 naming the field', as
       const res = await app.inject({ ...input.request(value), headers })
       const body = res.json()
       return res.statusCode === 400 && body.error.code === 'VALIDATION_ERROR' &&
-        body.error.message.startsWith(`${input.field} must not contain NUL`) &&
+        body.error.message.startsWith(`${input.field} 필드에 저장할 수 없는 문자(NUL 문자나 짝이 맞지 않는 UTF-16 서로게이트)가 들어 있습니다.`) &&
         body.error.details[0].field === `${input.part}/${input.field}`
     }), { numRuns: 40 })
     t.pass(`${input.route} ${input.part} ${input.field}`)
