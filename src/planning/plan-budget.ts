@@ -1,4 +1,4 @@
-/** The seed's promise: every `/plan` answers within two seconds of arriving. */
+/** The product's promise: every `/plan` answers within two seconds of arriving. */
 export const PLAN_BUDGET_MS = 2000
 
 /**

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { IDEMPOTENCY_KEY_PATTERN } from '../generation/idempotency.js'
 import { TemplateIdSchema } from './template.js'
 import { TopicTextSchema } from './plan.js'
@@ -24,4 +24,3 @@ export const GenerateResponseSchema = Type.Object({
   status_check_url: Type.String(),
   stream_url: Type.String()
 })
-export type GenerateResponse = Static<typeof GenerateResponseSchema>

@@ -1,7 +1,9 @@
 // test-database: postgres
+import { Value } from '@sinclair/typebox/value'
 import t, { type Test } from 'tap'
 import { eq } from 'drizzle-orm'
 import { aiUsage, topics } from '../../src/db/schema.js'
+import { PlanStreamEventSchema } from '../../src/schemas/plan.js'
 import { bearer, buildTestApp } from '../support/app.js'
 import {
   anthropicEnv, SAMPLE_OUTLINE, SAMPLE_OUTLINES, sampleOutline, SPEED_PROFILES, startFakeAnthropic, type PlanBehavior, type SpeedModel
@@ -18,10 +20,12 @@ async function timedPlan (app: TestApp, user: string, payload: unknown) {
   return { res, elapsedMs: performance.now() - startedAt }
 }
 
-/** Reads the topic's plan stream to its end: the saved draft, each description, the saved result. */
+/** Reads the topic's plan stream to its end: the saved draft, each description, the saved result — each of the documented shape. */
 async function planStream (app: TestApp, user: string, topicId: number) {
   const res = await app.inject({ method: 'GET', url: `/api/topics/${topicId}/plan/stream`, headers: bearer(user) })
   const events = res.body.split('\n\n').flatMap((block) => block.startsWith('data: ') ? [JSON.parse(block.slice(6))] : [])
+  const unlike = events.find((event) => !Value.Check(PlanStreamEventSchema, event))
+  if (unlike) throw new Error(`a plan stream event is not a PlanStreamEvent: ${JSON.stringify(unlike)}`)
   return { res, events }
 }
 
@@ -216,6 +220,11 @@ t.test('the user\'s edits survive the descriptions Claude writes afterwards', as
   t.match(final.plan, `# ${SAMPLE_OUTLINE.title} (수정)\n\n## 요약\n\n내가 쓴 요약입니다.\n\n- 내 핵심 포인트\n\n## 시장과 경쟁\n\n## 배경 및 목적\n\n${description('배경 및 목적')}`)
   const detail = await app.inject({ method: 'GET', url: `/api/topics/${planned.topic_id}`, headers: bearer('plan-editor') })
   t.equal(detail.json().data.plan, final.plan, 'the saved draft')
+  const { outline } = detail.json().data
+  t.equal(outline.title, `${SAMPLE_OUTLINE.title} (수정)`, 'the editor\'s outline has the title')
+  t.same(outline.sections.map((section: { title: string }) => section.title), final.sections.map((section: { title: string }) => section.title))
+  t.equal(outline.sections[0].body, '내가 쓴 요약입니다.\n\n- 내 핵심 포인트', 'a section\'s body is all its text, key points too')
+  t.equal(outline.sections[2].body, description('배경 및 목적'))
 })
 
 t.test('saving a plan: a 400 without sections, a 404 for someone else\'s topic, a 409 while generating', async (t) => {
