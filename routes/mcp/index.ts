@@ -41,7 +41,7 @@ export default fp(async function mcp (app: FastifyInstance) {
   await app.register(async (scope) => {
     scope.addHook('onRequest', scope.authenticate)
 
-    scope.post(MCP_PATH, { schema: { hide: true } }, async (request, reply) => {
+    scope.post(MCP_PATH, { schema: { hide: true } }, async function answerMcpRequest (request, reply) {
       const server = createMcpServer({
         catalogue: catalogue!,
         api: new ApiClient(app, { authorization: request.headers.authorization!, requestId: request.id }),

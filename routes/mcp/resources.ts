@@ -70,7 +70,7 @@ export function artifactLinks (artifacts: ArtifactInfo[]): ResourceLink[] {
  */
 export async function listArtifactResources (api: ApiClient, cursor: string | undefined): Promise<{ resources: Resource[], nextCursor?: string }> {
   const page = cursor === undefined ? 1 : Number(cursor)
-  if (!Number.isSafeInteger(page) || page < 1) throw new McpError(INVALID_PARAMS, `Invalid cursor: ${cursor}`)
+  if (!Number.isSafeInteger(page) || page < 1) throw new McpError(INVALID_PARAMS, `목록 커서 '${cursor}'가 올바르지 않습니다. 앞선 resources/list가 돌려준 nextCursor를 그대로 보내 주세요.`)
   const topics = await api.data<TopicPage>({
     method: 'GET', url: '/api/topics', query: { page: String(page), page_size: String(TOPICS_PER_PAGE) }
   })
@@ -84,7 +84,7 @@ export async function listArtifactResources (api: ApiClient, cursor: string | un
 /** One file through the download route: Markdown as text, anything else as a base64 blob. */
 export async function readArtifact (api: ApiClient, uri: string): Promise<ReadResourceResult> {
   const id = URI_PATTERN.exec(uri)?.[1]
-  if (!id) throw new McpError(RESOURCE_NOT_FOUND, `Resource ${uri} not found: report files are ${URI_PREFIX}{artifact_id}`)
+  if (!id) throw new McpError(RESOURCE_NOT_FOUND, `${uri} 리소스는 없습니다. 보고서 파일의 주소는 ${URI_PREFIX}{artifact_id} 형식입니다.`)
   const { contentType, bytes } = await api.file(`/api/artifacts/${id}/download`)
   const mimeType = essence(contentType)
   return {

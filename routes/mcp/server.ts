@@ -58,7 +58,7 @@ export function createMcpServer ({ catalogue, api, store, holdStreamSlot, reques
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = catalogue.get(request.params.name)
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`)
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `'${request.params.name}'라는 도구는 없습니다. tools/list에 있는 이름으로 다시 불러 주세요.`)
     return callTool(tool, { ...request.params.arguments }, {
       api,
       store,
