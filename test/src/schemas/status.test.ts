@@ -1,3 +1,4 @@
+// test-database: postgres
 import { Value } from '@sinclair/typebox/value'
 import t from 'tap'
 import { StatusSchema, StatusStreamEventSchema } from '../../../src/schemas/status.js'
