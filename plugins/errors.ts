@@ -133,11 +133,11 @@ function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): 
   }
   if (status === 413) return payloadTooLarge()
   if (status === 429) return new AppError('RATE_LIMITED', error.message)
-  if (status === 404) return new AppError('NOT_FOUND', error.message)
+  if (status === 404) return new AppError('NOT_FOUND', '요청한 것을 찾을 수 없습니다. 주소를 확인해 주세요.')
   if (status === 503) return serviceUnavailable()
   if (status >= 400 && status < 500) {
     const known = Object.entries(ERROR_STATUS).find(([, value]) => value === status)?.[0] as ErrorCode | undefined
-    return new AppError(known ?? 'VALIDATION_ERROR', error.message)
+    return new AppError(known ?? 'VALIDATION_ERROR', `요청을 처리할 수 없습니다(HTTP ${status}). 보낸 내용을 확인해 주세요.`)
   }
   return internalError()
 }

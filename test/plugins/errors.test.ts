@@ -24,7 +24,7 @@ t.test('error envelope for the ways a request can be malformed', async (t) => {
     const body = res.json()
     t.equal(body.success, false, c.name)
     t.equal(body.error.code, c.code, c.name)
-    t.type(body.error.message, 'string', c.name)
+    t.match(body.error.message, /[가-힣]/, `${c.name}: the message is Korean`)
     t.equal(body.meta.requestId, res.headers['x-request-id'], c.name)
   }
 })

@@ -118,3 +118,22 @@ t.test('page numbers out of range answer 400, never 500', async (t) => {
     t.equal((await app.inject({ method: 'GET', url: `${url}?page=100000`, headers: bearer('alice') })).statusCode, 200, 'the last page allowed is an empty page')
   }
 })
+
+t.test('a refused request says in Korean which field is wrong and what to send instead', async (t) => {
+  const app = await buildTestApp(t)
+  const headers = bearer('korean-messages')
+  const messageOf = async (request: { method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object }) =>
+    (await app.inject({ ...request, headers })).json().error.message
+  const create = (payload: object) => messageOf({ method: 'POST', url: '/api/templates', payload })
+  t.equal(await create({ name: '', prompt_system: 'p' }), 'name 필드가 비어 있습니다. 내용을 입력해 주세요.')
+  t.equal(await create({ name: '   ', prompt_system: 'p' }), 'name 필드가 공백뿐입니다. 내용을 입력해 주세요.')
+  t.equal(await create({ name: 'x'.repeat(101), prompt_system: 'p' }), 'name 필드는 100자를 넘을 수 없습니다. 100자 이하로 줄여 주세요.')
+  t.equal(await create({ name: 'x' }), 'prompt_system 필드가 없습니다. prompt_system 필드를 넣어 다시 보내 주세요.')
+  t.equal(await messageOf({ method: 'GET', url: '/api/templates?page=0' }), 'page 필드는 1 이상이어야 합니다. 값을 확인해 주세요.')
+  t.equal(await messageOf({ method: 'GET', url: '/api/templates/abc' }), 'id 필드는 정수 값이어야 합니다. 값의 형식을 확인해 주세요.')
+  t.equal(await messageOf({ method: 'GET', url: '/api/templates/999999' }),
+    '999999번 템플릿을 찾을 수 없습니다. 템플릿 목록(GET /api/templates)에서 id를 확인해 주세요.')
+  const shared = (await app.inject({ method: 'GET', url: '/api/templates', headers })).json().data.items[0]
+  t.equal(await messageOf({ method: 'DELETE', url: `/api/templates/${shared.id}` }),
+    `${shared.id}번 템플릿은 모두가 함께 쓰는 템플릿이라 지울 수 없습니다. 직접 만든 템플릿만 지울 수 있습니다.`)
+})
