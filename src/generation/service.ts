@@ -233,7 +233,7 @@ export class GenerationService {
     } catch (error) {
       if (!(error instanceof KeyTaken)) throw error
       const stored = await replay(db, request.userId, idempotency!.key, print!, ttl)
-      if (!stored) throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly')
+      if (!stored) throw new AppError('CONFLICT', '같은 Idempotency-Key의 요청을 아직 처리하고 있습니다. 잠시 후 같은 요청을 다시 보내 주세요.')
       return stored
     }
   }
