@@ -1,8 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Success } from '../../src/schemas/common.js'
 import { ErrorEnvelope, withNotFound } from '../../src/schemas/error.js'
-import { GenerateHeadersSchema, GenerateRequestSchema, GenerateResponseSchema } from '../../src/schemas/generation.js'
+import { type GenerateAnswer, GenerateHeadersSchema, GenerateRequestSchema, GenerateResponseSchema } from '../../src/schemas/generation.js'
 
 const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/topics/generate', {
@@ -13,7 +13,7 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const key = request.headers['idempotency-key']
       if (key === undefined) return
       const stored = await app.generator.replay(request.userId, { key, body: request.body })
-      if (stored) return reply.code(stored.statusCode as 202).send(stored.body as Static<ReturnType<typeof Success<typeof GenerateResponse>>>)
+      if (stored) return reply.code(stored.statusCode as 202).send(stored.body as GenerateAnswer)
     }, app.limits.admitGeneration],
     schema: {
       tags: ['topics'],
@@ -41,7 +41,7 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const answer = await app.generator.enqueue(
       { userId: request.userId, topic: topic.trim(), plan, templateId, topicId, requestId: request.id },
       key === undefined ? undefined : { key, body: request.body })
-    return reply.code(answer.statusCode as 202).send(answer.body as Static<ReturnType<typeof Success<typeof GenerateResponseSchema>>>)
+    return reply.code(answer.statusCode as 202).send(answer.body as GenerateAnswer)
   })
 }
 

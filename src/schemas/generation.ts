@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { IDEMPOTENCY_KEY_PATTERN } from '../generation/idempotency.js'
 import { TemplateIdSchema } from './template.js'
 import { TopicTextSchema } from './plan.js'
@@ -24,3 +24,6 @@ export const GenerateResponseSchema = Type.Object({
   status_check_url: Type.String(),
   stream_url: Type.String()
 })
+
+/** The 202 body, as stored for an Idempotency-Key and answered again for its repeats. */
+export type GenerateAnswer = { success: true, data: Static<typeof GenerateResponseSchema> }
