@@ -6,7 +6,7 @@ import { BODY_WIDTH, PAGE, TABLE_WIDTH } from './page-layout.js'
 import { COMPACT_LINE_HEIGHT, COMPACT_TEXT_HEIGHT, type ParagraphFormat, type ReportTheme } from './report-theme.js'
 import { SECTION_PROPERTIES_XML } from './section-properties-xml.js'
 import { estimateRowHeight, fitColumnWidths } from './table-layout.js'
-import { type TableCell, type TableLook, tableXml } from './table-xml.js'
+import { cellEnd, cellStart, TABLE_END, type TableLook, tableStart } from './table-xml.js'
 import { TASK_BOXES } from './tokens-to-blocks.js'
 import { escapeXmlText, stripInvalidXmlChars } from './xml-text.js'
 
@@ -41,6 +41,11 @@ const CODE_BOX_LOOK: TableLook = {
   vertAlign: 'TOP'
 }
 
+const SECTION_OPEN = `<hs:sec ${ROOT_NAMESPACE_ATTRIBUTES}>`
+const HYPERLINK_END_TAIL = `" fieldid="${HYPERLINK_FIELD_ID}"/></hp:ctrl></hp:run>`
+const TABLE_CELL_START = { body: cellStart(TABLE_LOOK, false), header: cellStart(TABLE_LOOK, true) }
+const CODE_CELL_START = cellStart(CODE_BOX_LOOK, false)
+
 /**
  * Contents/section0.xml. Paragraph ids are unique and sequential; no layout
  * cache (hp:linesegarray) is written, so Hancom lays every line out itself
@@ -49,44 +54,56 @@ const CODE_BOX_LOOK: TableLook = {
 export function buildSectionXml (blocks: readonly Block[], theme: ReportTheme, options: SectionOptions): { xml: string, binaryItems: BinaryItem[] } {
   const writer = new SectionWriter(theme, options)
   for (const block of blocks) writer.block(block)
-  return { xml: XML_DECLARATION + `<hs:sec ${ROOT_NAMESPACE_ATTRIBUTES}>${writer.body()}</hs:sec>`, binaryItems: writer.binaryItems }
+  return { xml: writer.finish(), binaryItems: writer.binaryItems }
 }
 
+/**
+ * Writes the part as a list of short pieces joined once at the end. The
+ * markup that repeats (a paragraph's opening tag after its id, a run's
+ * opening tag) is built once per property id, so a paragraph costs a few
+ * array pushes instead of nested string concatenations that the final
+ * encoding would have to flatten.
+ */
 class SectionWriter {
   readonly binaryItems: BinaryItem[] = []
-  private readonly parts: string[] = []
+  private readonly out: string[] = [XML_DECLARATION, SECTION_OPEN]
   private nextParagraphId = 0
   private nextObjectId = 1
   /** Page setup goes into the first run of the first paragraph written. */
   private sectionPropertiesPending = true
+  /** Per style id, per paraPr id: the rest of a paragraph's opening tag after its id. */
+  private readonly paragraphTails: string[][] = []
+  /** Per charPr id: `<hp:run charPrIDRef="…">`. */
+  private readonly runOpenings: string[] = []
 
   constructor (private readonly theme: ReportTheme, private readonly options: SectionOptions) {}
 
-  body (): string {
+  finish (): string {
     if (this.sectionPropertiesPending) {
       // A section needs at least one paragraph to carry its page setup.
-      this.parts.push(this.paragraph(this.theme.tableAnchor(), []))
+      this.paragraph(this.theme.tableAnchor(), [])
     }
-    return this.parts.join('')
+    this.out.push('</hs:sec>')
+    return this.out.join('')
   }
 
   block (block: Block): void {
     switch (block.type) {
       case 'paragraph':
-        this.parts.push(this.textParagraph(block))
+        this.textParagraph(block)
         break
       case 'table':
-        this.parts.push(this.table(block))
+        this.table(block)
         break
       case 'code':
-        this.parts.push(this.codeBox(block))
+        this.codeBox(block)
         break
       case 'rule':
-        this.parts.push(this.paragraph(this.theme.rule(block.indent), []))
+        this.paragraph(this.theme.rule(block.indent), [])
     }
   }
 
-  private textParagraph (block: ParagraphBlock): string {
+  private textParagraph (block: ParagraphBlock): void {
     const format = this.theme.paragraph(block)
     // Bullets and numbers are the paragraph's own (hh:heading); only the
     // box of an ordered task item is text.
@@ -94,23 +111,50 @@ class SectionWriter {
     const runs = block.list === null && block.marker !== null
       ? [textRun(`${block.marker} `), ...block.runs]
       : box !== null ? [textRun(`${box} `), ...block.runs] : block.runs
-    return this.paragraph(format, runs)
+    this.paragraph(format, runs)
   }
 
-  private paragraph (format: ParagraphFormat, runs: readonly Run[]): string {
-    const start = this.paragraphStart(format)
-    const runXml = this.runs(format, runs)
-    return start + (runXml === '' ? `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}"/>` : runXml) + '</hp:p>'
+  /** @param lead markup written before the runs (a footnote's number) */
+  private paragraph (format: ParagraphFormat, runs: readonly Run[], lead = ''): void {
+    this.paragraphStart(format)
+    if (lead !== '') this.out.push(lead)
+    const before = this.out.length
+    this.runs(format, runs)
+    if (this.out.length === before) this.out.push(`<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}"/>`)
+    this.out.push('</hp:p>')
+  }
+
+  /** A paragraph of one line of unmarked text (a code line). */
+  private plainParagraph (format: ParagraphFormat, text: string): void {
+    this.paragraphStart(format)
+    const id = this.theme.charPrId(format.text, NO_MARKS)
+    if (text === '') this.out.push(`<hp:run charPrIDRef="${id}"/>`)
+    else this.textRun(id, text)
+    this.out.push('</hp:p>')
   }
 
   /** Opens a paragraph, giving it the page setup if it is the first one. */
-  private paragraphStart (format: ParagraphFormat): string {
-    let xml = `<hp:p id="${this.nextParagraphId++}" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">`
+  private paragraphStart (format: ParagraphFormat): void {
+    this.out.push('<hp:p id="', String(this.nextParagraphId++), this.paragraphTail(format))
     if (this.sectionPropertiesPending) {
       this.sectionPropertiesPending = false
-      xml += `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}">${SECTION_PROPERTIES_XML}${this.pageDecorations()}</hp:run>`
+      this.out.push(this.runOpening(this.theme.charPrId(format.text, NO_MARKS)), SECTION_PROPERTIES_XML)
+      this.pageDecorations()
+      this.out.push('</hp:run>')
     }
-    return xml
+  }
+
+  private paragraphTail (format: ParagraphFormat): string {
+    const tails = this.paragraphTails[format.styleId] ??= []
+    return tails[format.paraPrId] ??= `" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">`
+  }
+
+  private runOpening (charPrId: number): string {
+    return this.runOpenings[charPrId] ??= `<hp:run charPrIDRef="${charPrId}">`
+  }
+
+  private textRun (charPrId: number, text: string): void {
+    this.out.push(this.runOpening(charPrId), '<hp:t>', textXml(text), '</hp:t></hp:run>')
   }
 
   /**
@@ -118,27 +162,26 @@ class SectionWriter {
    * date) and the page number at the bottom centre ("- 3 -"), both
    * Hancom's own controls, so they follow the pages as the text reflows.
    */
-  private pageDecorations (): string {
-    let xml = ''
+  private pageDecorations (): void {
     if (this.options.runningHeader !== '') {
       const format = this.theme.runningHeader()
-      const paragraph = `<hp:p id="${this.nextParagraphId++}" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">` +
-        runXml(this.theme.charPrId(format.text, NO_MARKS), this.options.runningHeader) + '</hp:p>'
-      xml += '<hp:ctrl><hp:header id="1" applyPageType="BOTH">' +
-        `<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="BOTTOM" linkListIDRef="0" linkListNextIDRef="0" textWidth="${BODY_WIDTH}" textHeight="${PAGE.marginHeader}" hasTextRef="0" hasNumRef="0">` +
-        paragraph + '</hp:subList></hp:header></hp:ctrl>'
+      this.out.push('<hp:ctrl><hp:header id="1" applyPageType="BOTH">' +
+        `<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="BOTTOM" linkListIDRef="0" linkListNextIDRef="0" textWidth="${BODY_WIDTH}" textHeight="${PAGE.marginHeader}" hasTextRef="0" hasNumRef="0">`)
+      this.out.push('<hp:p id="', String(this.nextParagraphId++), this.paragraphTail(format))
+      this.textRun(this.theme.charPrId(format.text, NO_MARKS), this.options.runningHeader)
+      this.out.push('</hp:p></hp:subList></hp:header></hp:ctrl>')
     }
-    return xml + '<hp:ctrl><hp:pageNum pos="BOTTOM_CENTER" formatType="DIGIT" sideChar="-"/></hp:ctrl>'
+    this.out.push('<hp:ctrl><hp:pageNum pos="BOTTOM_CENTER" formatType="DIGIT" sideChar="-"/></hp:ctrl>')
   }
 
   /**
    * Adjacent text runs that map to the same charPr are written as one; a
    * link's runs sit between the fieldBegin and fieldEnd of a hyperlink.
    */
-  private runs (format: ParagraphFormat, runs: readonly Run[]): string {
+  private runs (format: ParagraphFormat, runs: readonly Run[]): void {
     // One pass without helper closures: this runs for every paragraph.
+    const out = this.out
     const baseId = this.theme.charPrId(format.text, NO_MARKS)
-    let xml = ''
     let openId = -1
     let text = ''
     let openLink: string | null = null
@@ -147,47 +190,52 @@ class SectionWriter {
       const link = run.type === 'text' ? run.link : null
       if (run.type === 'text' && run.text === '') continue
       if (link !== openLink || run.type !== 'text') {
-        if (openId >= 0) xml += runXml(openId, text)
+        if (openId >= 0) this.textRun(openId, text)
         openId = -1
         text = ''
-        if (openLink !== null && link !== openLink) xml += fieldEndRun(baseId, openField)
+        if (openLink !== null && link !== openLink) {
+          out.push(this.runOpening(baseId), '<hp:ctrl><hp:fieldEnd beginIDRef="', String(openField), HYPERLINK_END_TAIL)
+        }
         if (link !== null && link !== openLink) {
           openField = this.nextObjectId++
-          xml += `<hp:run charPrIDRef="${baseId}"><hp:ctrl>${hyperlinkBeginXml(openField, link)}</hp:ctrl></hp:run>`
+          out.push(this.runOpening(baseId), '<hp:ctrl>', hyperlinkBeginXml(openField, link), '</hp:ctrl></hp:run>')
         }
         openLink = link
       }
       if (run.type === 'text') {
         const id = this.theme.charPrId(format.text, run.marks, link !== null)
         if (id !== openId) {
-          if (openId >= 0) xml += runXml(openId, text)
+          if (openId >= 0) this.textRun(openId, text)
           openId = id
           text = ''
         }
         text += run.text
       } else {
-        xml += `<hp:run charPrIDRef="${baseId}">${run.type === 'note' ? this.footnote(run) : this.picture(run)}</hp:run>`
+        out.push(this.runOpening(baseId))
+        if (run.type === 'note') this.footnote(run)
+        else out.push(this.picture(run))
+        out.push('</hp:run>')
       }
     }
-    if (openId >= 0) xml += runXml(openId, text)
-    if (openLink !== null) xml += fieldEndRun(baseId, openField)
-    return xml
+    if (openId >= 0) this.textRun(openId, text)
+    if (openLink !== null) out.push(this.runOpening(baseId), '<hp:ctrl><hp:fieldEnd beginIDRef="', String(openField), HYPERLINK_END_TAIL)
   }
 
   /** A real footnote: its number in the text, its text at the foot of the page. */
-  private footnote (note: NoteRun): string {
+  private footnote (note: NoteRun): void {
     const format = this.theme.note()
-    const number = `<hp:ctrl><hp:autoNum num="${note.number}" numType="FOOTNOTE"><hp:autoNumFormat type="DIGIT" userChar="" prefixChar="" suffixChar=")" supscript="0"/></hp:autoNum></hp:ctrl>`
-    const paragraphs = noteParagraphs(note.blocks).map((runs, index) => {
-      const body = this.paragraph(format, runs)
-      if (index > 0) return body
-      // The first paragraph starts with the note's number, as Hancom writes it.
-      const open = body.indexOf('>') + 1
-      return body.slice(0, open) + `<hp:run charPrIDRef="${this.theme.charPrId(format.text, NO_MARKS)}">${number}<hp:t> </hp:t></hp:run>` + body.slice(open)
-    })
-    return `<hp:ctrl><hp:footNote number="${note.number}" suffixChar="41" instId="${this.nextObjectId++}">` +
-      '<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="TOP" linkListIDRef="0" linkListNextIDRef="0" textWidth="0" textHeight="0" hasTextRef="0" hasNumRef="0">' +
-      paragraphs.join('') + '</hp:subList></hp:footNote></hp:ctrl>'
+    // The first paragraph starts with the note's number, as Hancom writes it.
+    const number = this.runOpening(this.theme.charPrId(format.text, NO_MARKS)) +
+      `<hp:ctrl><hp:autoNum num="${note.number}" numType="FOOTNOTE"><hp:autoNumFormat type="DIGIT" userChar="" prefixChar="" suffixChar=")" supscript="0"/></hp:autoNum></hp:ctrl>` +
+      '<hp:t> </hp:t></hp:run>'
+    // The note's instance id is taken after those of the objects inside it.
+    const opening = this.out.length
+    this.out.push('')
+    const paragraphs = noteParagraphs(note.blocks)
+    for (let index = 0; index < paragraphs.length; index++) this.paragraph(format, paragraphs[index] as readonly Run[], index === 0 ? number : '')
+    this.out[opening] = `<hp:ctrl><hp:footNote number="${note.number}" suffixChar="41" instId="${this.nextObjectId++}">` +
+      '<hp:subList id="" textDirection="HORIZONTAL" lineWrap="BREAK" vertAlign="TOP" linkListIDRef="0" linkListNextIDRef="0" textWidth="0" textHeight="0" hasTextRef="0" hasNumRef="0">'
+    this.out.push('</hp:subList></hp:footNote></hp:ctrl>')
   }
 
   /** An embedded picture set in the line like a character, at most the text column wide. */
@@ -218,48 +266,52 @@ class SectionWriter {
       '</hp:pic><hp:t/>'
   }
 
-  private table (table: TableBlock): string {
+  private table (table: TableBlock): void {
     // The anchoring paragraph is opened first: it precedes the cells'
     // paragraphs in the document, so it is the one to carry the page setup.
     const anchor = this.theme.tableAnchor()
-    const start = this.paragraphStart(anchor)
-    const cells: TableCell[][] = table.rows.map((row, rowIndex) => row.map((runs, column) => ({
-      paragraphsXml: this.paragraph(this.theme.tableCell(table.align[column] ?? null, rowIndex === 0), runs),
-      lines: hardLines(runs),
-      header: rowIndex === 0
-    })))
-    const columns = table.align.map((_, column) => cells.map((row) => (row[column] as TableCell).lines))
-    const widths = fitColumnWidths(columns, COMPACT_TEXT_HEIGHT, TABLE_WIDTH)
-    return start + this.objectRun(anchor, tableXml(this.nextObjectId++, cells, widths, this.rowHeights(cells, widths), TABLE_LOOK)) + '</hp:p>'
+    this.paragraphStart(anchor)
+    const lines = table.rows.map((row) => row.map(hardLines))
+    const widths = fitColumnWidths(table.align.map((_, column) => lines.map((row) => row[column] as string[])), COMPACT_TEXT_HEIGHT, TABLE_WIDTH)
+    const heights = lines.map((row) => rowHeight(row, widths))
+    const out = this.out
+    out.push(this.runOpening(this.theme.charPrId(anchor.text, NO_MARKS)))
+    // The table's id is taken after those of the objects in its cells.
+    const opening = out.length
+    out.push('')
+    for (let rowIndex = 0; rowIndex < table.rows.length; rowIndex++) {
+      const row = table.rows[rowIndex] as ReadonlyArray<readonly Run[]>
+      const header = rowIndex === 0
+      out.push('<hp:tr>')
+      for (let column = 0; column < row.length; column++) {
+        out.push(header ? TABLE_CELL_START.header : TABLE_CELL_START.body)
+        this.paragraph(this.theme.tableCell(table.align[column] ?? null, header), row[column] as readonly Run[])
+        out.push(cellEnd(column, rowIndex, widths[column] as number, heights[rowIndex] as number))
+      }
+      out.push('</hp:tr>')
+    }
+    out[opening] = tableStart(this.nextObjectId++, table.rows.length, widths, heights, TABLE_LOOK)
+    out.push(TABLE_END, OBJECT_RUN_END, '</hp:p>')
   }
 
   /** A code block is a one-cell shaded table of monospace lines. */
-  private codeBox (code: CodeBlock): string {
+  private codeBox (code: CodeBlock): void {
     const anchor = this.theme.tableAnchor()
-    const start = this.paragraphStart(anchor)
+    this.paragraphStart(anchor)
     const format = this.theme.codeLine()
-    const paragraphsXml = code.lines.map((line) => this.paragraph(format, [textRun(line)])).join('')
-    const cells = [[{ paragraphsXml, lines: code.lines, header: false }]]
-    return start + this.objectRun(anchor, tableXml(this.nextObjectId++, cells, [TABLE_WIDTH], this.rowHeights(cells, [TABLE_WIDTH]), CODE_BOX_LOOK)) + '</hp:p>'
-  }
-
-  private rowHeights (cells: ReadonlyArray<readonly TableCell[]>, widths: readonly number[]): number[] {
-    return cells.map((row) =>
-      estimateRowHeight(row.map((cell, column) => ({ lines: cell.lines, width: widths[column] as number })), COMPACT_TEXT_HEIGHT, COMPACT_LINE_HEIGHT))
-  }
-
-  /** Hancom follows an object with an empty text element in the same run. */
-  private objectRun (anchor: ParagraphFormat, objectXml: string): string {
-    return `<hp:run charPrIDRef="${this.theme.charPrId(anchor.text, NO_MARKS)}">${objectXml}<hp:t/></hp:run>`
+    const height = rowHeight([code.lines], [TABLE_WIDTH])
+    const out = this.out
+    out.push(this.runOpening(this.theme.charPrId(anchor.text, NO_MARKS)), tableStart(this.nextObjectId++, 1, [TABLE_WIDTH], [height], CODE_BOX_LOOK), '<hp:tr>', CODE_CELL_START)
+    for (const line of code.lines) this.plainParagraph(format, line)
+    out.push(cellEnd(0, 0, TABLE_WIDTH, height), '</hp:tr>', TABLE_END, OBJECT_RUN_END, '</hp:p>')
   }
 }
 
-function fieldEndRun (charPrId: number, fieldId: number): string {
-  return `<hp:run charPrIDRef="${charPrId}"><hp:ctrl><hp:fieldEnd beginIDRef="${fieldId}" fieldid="${HYPERLINK_FIELD_ID}"/></hp:ctrl></hp:run>`
-}
+/** Hancom follows an object with an empty text element in the same run. */
+const OBJECT_RUN_END = '<hp:t/></hp:run>'
 
-function runXml (charPrId: number, text: string): string {
-  return `<hp:run charPrIDRef="${charPrId}"><hp:t>${textXml(text)}</hp:t></hp:run>`
+function rowHeight (cells: ReadonlyArray<readonly string[]>, widths: readonly number[]): number {
+  return estimateRowHeight(cells.map((lines, column) => ({ lines, width: widths[column] as number })), COMPACT_TEXT_HEIGHT, COMPACT_LINE_HEIGHT)
 }
 
 function hardLines (runs: readonly Run[]): string[] {
