@@ -14,7 +14,8 @@ export const DEFLATE_LEVEL = 3
 
 const METHOD = { stored: 0, deflated: 8 } as const
 
-export type PackageParts = Readonly<Record<Exclude<keyof typeof PART, 'mimetype'>, string>>
+/** Each part's text, or its UTF-8 bytes when already encoded. */
+export type PackageParts = Readonly<Record<Exclude<keyof typeof PART, 'mimetype'>, string | Uint8Array>>
 
 /** A binary entry (a picture under BinData/), stored as it is: images are compressed already. */
 export interface BinaryEntry {
@@ -37,7 +38,9 @@ export interface BinaryEntry {
 export async function writePackage (parts: PackageParts, date: Date | null, binaries: readonly BinaryEntry[] = []): Promise<Uint8Array> {
   const zip = new ZipWriter(zipDate(date))
   zip.add(PART.mimetype, Buffer.from(HWPX_MIME_TYPE, 'latin1'), false)
-  const text = (name: string, content: string): void => { zip.add(name, Buffer.from(content, 'utf8'), content !== '') }
+  const text = (name: string, content: string | Uint8Array): void => {
+    zip.add(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content, content.length > 0)
+  }
   text(PART.version, parts.version)
   text(PART.header, parts.header)
   text(PART.section, parts.section)
@@ -129,7 +132,9 @@ class ZipWriter {
     end.writeUInt32LE(this.offset - directoryStart, 12)
     end.writeUInt32LE(directoryStart, 16)
     this.chunks.push(end)
-    return new Uint8Array(Buffer.concat(this.chunks))
+    const zip = Buffer.concat(this.chunks)
+    // A plain Uint8Array over the same bytes, as callers expect; no copy.
+    return new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength)
   }
 }
 

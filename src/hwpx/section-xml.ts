@@ -8,6 +8,7 @@ import { SECTION_PROPERTIES_XML } from './section-properties-xml.js'
 import { estimateRowHeight, fitColumnWidths } from './table-layout.js'
 import { cellEnd, cellStart, TABLE_END, type TableLook, tableStart } from './table-xml.js'
 import { TASK_BOXES } from './tokens-to-blocks.js'
+import { Utf8Buffer } from './utf8-buffer.js'
 import { escapeXmlText, stripInvalidXmlChars } from './xml-text.js'
 
 /** A picture to store in the package as BinData/{id}.{format}. */
@@ -51,22 +52,27 @@ const CODE_CELL_START = cellStart(CODE_BOX_LOOK, false)
  * cache (hp:linesegarray) is written, so Hancom lays every line out itself
  * instead of trusting positions that could not match its fonts.
  */
-export function buildSectionXml (blocks: readonly Block[], theme: ReportTheme, options: SectionOptions): { xml: string, binaryItems: BinaryItem[] } {
+export function buildSectionXml (blocks: readonly Block[], theme: ReportTheme, options: SectionOptions): { xml: Uint8Array, binaryItems: BinaryItem[] } {
   const writer = new SectionWriter(theme, options)
   for (const block of blocks) writer.block(block)
   return { xml: writer.finish(), binaryItems: writer.binaryItems }
 }
 
+/** Pieces gathered before they are encoded: about 30 KB of text, small enough to stay in cache. */
+const PIECES_PER_CHUNK = 4096
+
 /**
- * Writes the part as a list of short pieces joined once at the end. The
- * markup that repeats (a paragraph's opening tag after its id, a run's
- * opening tag) is built once per property id, so a paragraph costs a few
- * array pushes instead of nested string concatenations that the final
- * encoding would have to flatten.
+ * Writes the part as short pieces, joined and encoded to UTF-8 a chunk at a
+ * time between blocks (a table or footnote fills in its opening tag once its
+ * contents are written, so a block is never split). The markup that repeats
+ * (a paragraph's opening tag after its id, a run's opening tag) is built
+ * once per property id, so a paragraph costs a few array pushes instead of
+ * nested string concatenations that the encoding would have to flatten.
  */
 class SectionWriter {
   readonly binaryItems: BinaryItem[] = []
   private readonly out: string[] = [XML_DECLARATION, SECTION_OPEN]
+  private readonly utf8 = new Utf8Buffer()
   private nextParagraphId = 0
   private nextObjectId = 1
   /** Page setup goes into the first run of the first paragraph written. */
@@ -78,16 +84,23 @@ class SectionWriter {
 
   constructor (private readonly theme: ReportTheme, private readonly options: SectionOptions) {}
 
-  finish (): string {
+  finish (): Uint8Array {
     if (this.sectionPropertiesPending) {
       // A section needs at least one paragraph to carry its page setup.
       this.paragraph(this.theme.tableAnchor(), [])
     }
     this.out.push('</hs:sec>')
-    return this.out.join('')
+    this.flush()
+    return this.utf8.contents()
+  }
+
+  private flush (): void {
+    this.utf8.append(this.out.join(''))
+    this.out.length = 0
   }
 
   block (block: Block): void {
+    if (this.out.length >= PIECES_PER_CHUNK) this.flush()
     switch (block.type) {
       case 'paragraph':
         this.textParagraph(block)
@@ -146,11 +159,21 @@ class SectionWriter {
 
   private paragraphTail (format: ParagraphFormat): string {
     const tails = this.paragraphTails[format.styleId] ??= []
-    return tails[format.paraPrId] ??= `" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">`
+    let tail = tails[format.paraPrId]
+    if (tail === undefined) {
+      tail = `" paraPrIDRef="${format.paraPrId}" styleIDRef="${format.styleId}" pageBreak="0" columnBreak="0" merged="0">`
+      tails[format.paraPrId] = tail
+    }
+    return tail
   }
 
   private runOpening (charPrId: number): string {
-    return this.runOpenings[charPrId] ??= `<hp:run charPrIDRef="${charPrId}">`
+    let opening = this.runOpenings[charPrId]
+    if (opening === undefined) {
+      opening = `<hp:run charPrIDRef="${charPrId}">`
+      this.runOpenings[charPrId] = opening
+    }
+    return opening
   }
 
   private textRun (charPrId: number, text: string): void {

@@ -21,7 +21,8 @@ import { gfm } from 'micromark-extension-gfm'
 import t from 'tap'
 import { DOCX_MIME_TYPE, markdownToDocx } from '../../src/docx/index.js'
 import { findSystemTool, skipWithout, type SystemTool } from '../support/system-tools.js'
-import { firstAbsentPiece, firstMissingPiece, hostileText, markdownDocument, markdownTextPieces, normalizeWhitespace } from '../hwpx/helpers.js'
+import { hostileText, markdownDocument } from '../hwpx/support/markdown-generators.js'
+import { firstAbsentPiece, firstMissingPiece, markdownTextPieces, normalizeWhitespace } from '../hwpx/support/markdown-oracle.js'
 
 const run = promisify(execFile)
 const report = await readFile(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')

@@ -5,7 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import t from 'tap'
 import { markdownToHwpx } from '../../src/hwpx/index.js'
-import { packageViolations, prettyXml, text, unzipHwpx } from './helpers.js'
+import { packageViolations } from './support/package-validator.js'
+import { prettyXml } from './support/xml.js'
+import { text, unzipHwpx } from './support/zip.js'
 
 const fixture = (name: string): URL => new URL(`../fixtures/hwpx/${name}`, import.meta.url)
 const update = process.env.UPDATE_HWPX_GOLDEN === '1'

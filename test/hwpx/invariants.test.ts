@@ -4,7 +4,8 @@
 import JSZip from 'jszip'
 import t from 'tap'
 import { markdownToHwpx } from '../../src/hwpx/index.js'
-import { HANCOM_ENTRY_ORDER, type HwpxPackage, packageViolations, text, unzipHwpx } from './helpers.js'
+import { HANCOM_ENTRY_ORDER, packageViolations } from './support/package-validator.js'
+import { type HwpxPackage, text, unzipHwpx } from './support/zip.js'
 
 const MARKDOWN = '# 제목\n\n## 개요\n\n본문 **굵게**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n'
 

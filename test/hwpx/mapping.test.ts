@@ -1,18 +1,10 @@
 // How each Markdown construct comes out in section0.xml / header.xml.
 import t from 'tap'
 import { markdownToHwpx } from '../../src/hwpx/index.js'
-import {
-  childElements,
-  findAll,
-  packageViolations,
-  paragraphs,
-  parseXml,
-  sectionText,
-  shownParagraphs,
-  text,
-  unzipHwpx,
-  type XmlElement
-} from './helpers.js'
+import { paragraphs, sectionText, shownParagraphs } from './support/document-text.js'
+import { packageViolations } from './support/package-validator.js'
+import { childElements, findAll, parseXml, type XmlElement } from './support/xml.js'
+import { text, unzipHwpx } from './support/zip.js'
 
 async function convert (markdown: string): Promise<{ header: XmlElement, section: XmlElement, paras: ReturnType<typeof paragraphs>, shown: string[] }> {
   const pkg = await unzipHwpx(await markdownToHwpx(markdown, { title: 't' }))

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { HWPX_MIME_TYPE, markdownToHwpx } from '../../src/hwpx/index.js'
-import { childElements, findAll, HANCOM_ENTRY_ORDER, packageViolations, parseXml, text, unzipHwpx } from './helpers.js'
+import { HANCOM_ENTRY_ORDER, packageViolations } from './support/package-validator.js'
+import { childElements, findAll, parseXml } from './support/xml.js'
+import { text, unzipHwpx } from './support/zip.js'
 
 const report = readFileSync(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')
 const date = new Date('2025-03-01T09:30:00Z')

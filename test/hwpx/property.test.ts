@@ -3,7 +3,12 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { markdownToHwpx } from '../../src/hwpx/index.js'
-import { firstAbsentPiece, hostileText, markdownDocument, markdownTextPieces, packageViolations, parseXml, sectionText, text, unzipHwpx } from './helpers.js'
+import { sectionText } from './support/document-text.js'
+import { hostileText, markdownDocument } from './support/markdown-generators.js'
+import { firstAbsentPiece, markdownTextPieces } from './support/markdown-oracle.js'
+import { packageViolations } from './support/package-validator.js'
+import { parseXml } from './support/xml.js'
+import { text, unzipHwpx } from './support/zip.js'
 
 // The text check compares against another parser (micromark), which on
 // hostile input sometimes reads a fence, table or link where marked does

@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { markdownToHwpx } from '../../src/hwpx/index.js'
-import { firstMissingPiece, markdownTextPieces, parseXml, sectionText, text, unzipHwpx } from './helpers.js'
+import { sectionText } from './support/document-text.js'
+import { firstMissingPiece, markdownTextPieces } from './support/markdown-oracle.js'
+import { parseXml } from './support/xml.js'
+import { text, unzipHwpx } from './support/zip.js'
 
 async function documentText (markdown: string): Promise<string> {
   const pkg = await unzipHwpx(await markdownToHwpx(markdown, { title: 't' }))
