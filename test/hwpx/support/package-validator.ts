@@ -201,6 +201,7 @@ function uniqueIds (elements: readonly XmlElement[], what: string, report: (prob
 }
 
 function checkReferences (part: string, root: XmlElement, ids: HeaderIds, report: (problem: string) => void): void {
+  const fieldBegins = new Set(findAll(root, 'hp:fieldBegin').map((begin) => begin.attributes.id))
   for (const element of descendants(root)) {
     for (const [attribute, value] of Object.entries(element.attributes)) {
       if (!attribute.endsWith('IDRef')) continue
@@ -209,8 +210,7 @@ function checkReferences (part: string, root: XmlElement, ids: HeaderIds, report
         const allowedNone = attribute === 'charPrIDRef' && element.name === 'hh:paraHead' && value === NONE_REFERENCE
         if (!allowedNone && !ids[kind].has(value)) report(`${part}: ${element.name}@${attribute}=${value} names no ${kind}`)
       } else if (attribute === 'beginIDRef' && element.name === 'hp:fieldEnd') {
-        const begins = findAll(root, 'hp:fieldBegin').map((begin) => begin.attributes.id)
-        if (!begins.includes(value)) report(`${part}: hp:fieldEnd@beginIDRef=${value} names no hp:fieldBegin`)
+        if (!fieldBegins.has(value)) report(`${part}: hp:fieldEnd@beginIDRef=${value} names no hp:fieldBegin`)
       } else if (attribute === 'binaryItemIDRef') {
         if (!/^image\d+$/.test(value)) report(`${part}: ${element.name}@binaryItemIDRef=${value} is not a BinData item id`)
       } else if (ZERO_WHEN_UNUSED.has(attribute)) {

@@ -23,11 +23,23 @@ const parser = new XMLParser({
 
 type OrderedNode = Record<string, unknown>
 
+/**
+ * The most recent parses, by text: a test that validates a package and then
+ * reads its section parses that part once, not twice. Trees are never
+ * modified, so sharing one is safe.
+ */
+const recentParses: Array<{ xml: string, root: XmlElement }> = []
+const RECENT_PARSES = 12
+
 /** The document element of `xml`. */
 export function parseXml (xml: string): XmlElement {
+  const recent = recentParses.find((entry) => entry.xml === xml)
+  if (recent !== undefined) return recent.root
   const nodes = toNodes(parser.parse(xml) as OrderedNode[])
   const root = nodes.find((node): node is XmlElement => typeof node !== 'string')
   if (root === undefined) throw new Error('no document element')
+  recentParses.unshift({ xml, root })
+  recentParses.length = Math.min(recentParses.length, RECENT_PARSES)
   return root
 }
 
@@ -48,14 +60,41 @@ export function childElements (element: XmlElement, name?: string): XmlElement[]
     typeof child !== 'string' && (name === undefined || child.name === name))
 }
 
-/** Every element under `element` (itself included), in document order. */
-export function * descendants (element: XmlElement): Generator<XmlElement> {
-  yield element
-  for (const child of childElements(element)) yield * descendants(child)
+/**
+ * Every element under `element` (itself included), in document order.
+ * Walked with an explicit stack: a recursive generator passes each element
+ * up through one frame per level, which on a large section costs more than
+ * the checks that use it.
+ */
+export function descendants (element: XmlElement): XmlElement[] {
+  const found: XmlElement[] = []
+  const stack: XmlElement[] = [element]
+  while (stack.length > 0) {
+    const next = stack.pop() as XmlElement
+    found.push(next)
+    for (let index = next.children.length - 1; index >= 0; index--) {
+      const child = next.children[index] as XmlNode
+      if (typeof child !== 'string') stack.push(child)
+    }
+  }
+  return found
 }
 
+/** Elements by name under each root searched, indexed in one walk; trees are never modified. */
+const elementIndexes = new WeakMap<XmlElement, Map<string, XmlElement[]>>()
+
 export function findAll (root: XmlElement, name: string): XmlElement[] {
-  return [...descendants(root)].filter((element) => element.name === name)
+  let index = elementIndexes.get(root)
+  if (index === undefined) {
+    index = new Map()
+    for (const element of descendants(root)) {
+      const named = index.get(element.name)
+      if (named === undefined) index.set(element.name, [element])
+      else named.push(element)
+    }
+    elementIndexes.set(root, index)
+  }
+  return [...(index.get(name) ?? [])]
 }
 
 /**
