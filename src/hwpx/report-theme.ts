@@ -141,22 +141,24 @@ export class ReportTheme {
     }
   }
 
+  /** Cached by what decides the look, so a paragraph costs one lookup, not a shape and its key. */
   paragraph (block: ParagraphBlock): ParagraphFormat {
-    if (block.role === 'title') return this.format(STYLE_ID.normal, TITLE_PARAGRAPH, TITLE_TEXT)
+    if (block.role === 'title') return this.cachedFormat('title', () => this.format(STYLE_ID.normal, TITLE_PARAGRAPH, TITLE_TEXT))
     if (block.role === 'heading') {
-      return this.format(outlineStyleId(headingLevelIndex(block.headingLevel) + 1), headingParagraph(block.headingLevel), headingText(block.headingLevel))
+      const index = headingLevelIndex(block.headingLevel)
+      return this.cachedFormat(`heading|${index}`, () => this.format(outlineStyleId(index + 1), headingParagraph(block.headingLevel), headingText(block.headingLevel)))
     }
     const text = block.quoted ? QUOTE_TEXT : BODY_TEXT
     const textColumn = indentWidth(block.indent)
-    if (block.marker === null) return this.format(STYLE_ID.body, { ...BODY_PARAGRAPH, left: textColumn }, text)
-    const hanging = Math.min(estimateTextWidth(`${block.marker} `, BODY_TEXT.height), textColumn)
-    return this.format(STYLE_ID.body, {
-      ...BODY_PARAGRAPH,
-      left: textColumn - hanging,
-      hanging,
-      spaceAfter: LIST_ITEM_SPACE_AFTER,
-      head: block.list === null ? NO_HEAD : this.listHead(block.list)
-    }, text)
+    if (block.marker === null) {
+      return this.cachedFormat(`body|${textColumn}|${+block.quoted}`, () => this.format(STYLE_ID.body, { ...BODY_PARAGRAPH, left: textColumn }, text))
+    }
+    const marker = block.marker
+    const head = block.list === null ? NO_HEAD : this.listHead(block.list)
+    return this.cachedFormat(`item|${textColumn}|${+block.quoted}|${head.type}|${head.idRef}|${marker}`, () => {
+      const hanging = Math.min(estimateTextWidth(`${marker} `, BODY_TEXT.height), textColumn)
+      return this.format(STYLE_ID.body, { ...BODY_PARAGRAPH, left: textColumn - hanging, hanging, spaceAfter: LIST_ITEM_SPACE_AFTER, head }, text)
+    })
   }
 
   /**
