@@ -1,12 +1,21 @@
 // Markdown → HWPX conversion speed on generated Korean reports.
 //   npx tsx bench/hwpx.ts            (sizes 25/50/100/200 sections)
 //   npx tsx bench/hwpx.ts 100        (one size)
+//   BENCH_ROUNDS=5 BENCH_ITERATIONS=4 npx tsx bench/hwpx.ts   (fresh processes per size and converter, runs each)
 //   BENCH_ZIP_LEVELS=1 npx tsx bench/hwpx.ts     (also compare zlib DEFLATE levels)
 // Prints mean/p50/p99 per size, time per KB (flat when growth is linear),
 // the same figures for kordoc's markdownToHwpx on the same input, side by
 // side, and where the time goes for the 100-section report.
+//
+// Each measurement runs in a fresh process (2 warm-ups, then the timed
+// runs), and the processes alternate between the converters round by round,
+// so neither inherits the other's heap or JIT state and whatever else the
+// machine is doing weighs on both alike.
+import { spawnSync } from 'node:child_process'
 import { loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import JSZip from 'jszip'
 import { markdownToHwpx as kordocMarkdownToHwpx } from 'kordoc'
 import { markdownToHwpx } from '../src/hwpx/index.js'
 import { buildHeaderXml } from '../src/hwpx/header-xml.js'
@@ -116,25 +125,41 @@ interface Measurement extends Timings {
   readonly outputBytes: number
 }
 
-/**
- * Both converters on the same input, runs interleaved so that whatever
- * else the machine is doing weighs on both alike.
- */
-async function measureSideBySide (markdown: string, iterations: number): Promise<Record<string, Measurement>> {
-  const results: Record<string, { wall: number[], cpu: number[], outputBytes: number }> = {}
-  for (const [name, convert] of Object.entries(CONVERTERS)) {
-    for (let warmup = 0; warmup < 2; warmup++) await convert(markdown)
-    results[name] = { wall: [], cpu: [], outputBytes: 0 }
-  }
+/** In a child process: one converter on one size, timed runs after 2 warm-ups. */
+async function measureHere (name: string, sections: number, iterations: number): Promise<Measurement> {
+  const convert = CONVERTERS[name] as Converter
+  const markdown = report(sections)
+  for (let warmup = 0; warmup < 2; warmup++) await convert(markdown)
+  const result = { wall: [] as number[], cpu: [] as number[], outputBytes: 0 }
   for (let iteration = 0; iteration < iterations; iteration++) {
-    for (const [name, convert] of Object.entries(CONVERTERS)) {
+    const cpuStart = process.cpuUsage()
+    const start = performance.now()
+    result.outputBytes = (await convert(markdown)).byteLength
+    result.wall.push(performance.now() - start)
+    const used = process.cpuUsage(cpuStart)
+    result.cpu.push((used.user + used.system) / 1000)
+  }
+  return result
+}
+
+/** Both converters on the same input, `rounds` fresh processes each, alternating. */
+function measureSideBySide (sections: number, rounds: number, iterations: number): Record<string, Measurement> {
+  const names = Object.keys(CONVERTERS)
+  const results: Record<string, { wall: number[], cpu: number[], outputBytes: number }> = Object.fromEntries(names.map((name) => [name, { wall: [], cpu: [], outputBytes: 0 }]))
+  for (let round = 0; round < rounds; round++) {
+    // Who goes first alternates too.
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+        env: { ...process.env, BENCH_HWPX_CHILD: `${name}:${sections}:${iterations}` },
+        encoding: 'utf8',
+        maxBuffer: 1 << 20
+      })
+      if (child.status !== 0) throw new Error(`bench child ${name} failed: ${child.stderr}`)
+      const measured = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Measurement
       const result = results[name] as { wall: number[], cpu: number[], outputBytes: number }
-      const cpuStart = process.cpuUsage()
-      const start = performance.now()
-      result.outputBytes = (await convert(markdown)).byteLength
-      result.wall.push(performance.now() - start)
-      const used = process.cpuUsage(cpuStart)
-      result.cpu.push((used.user + used.system) / 1000)
+      result.wall.push(...measured.wall)
+      result.cpu.push(...measured.cpu)
+      result.outputBytes = measured.outputBytes
     }
   }
   return Object.fromEntries(Object.entries(results).map(([name, result]) =>
@@ -171,31 +196,40 @@ async function stages (markdown: string, iterations: number): Promise<Record<str
   return {
     'parse (marked lexer)': totals.parse / iterations,
     'tokens → blocks': totals.map / iterations,
-    'section + header XML': totals.xml / iterations,
+    'section + header XML (UTF-8)': totals.xml / iterations,
     'zip (zlib deflate + container)': totals.zip / iterations
   }
 }
 
 const ms = (value: number): string => value.toFixed(1).padStart(8)
+const loads = (): string => loadavg().map((load) => load.toFixed(1)).join(' ')
+const child = process.env.BENCH_HWPX_CHILD
+if (child !== undefined) {
+  const [name, sections, childIterations] = child.split(':')
+  console.log(JSON.stringify(await measureHere(name as string, Number(sections), Number(childIterations))))
+  process.exit(0)
+}
+
 const sizes = process.argv.slice(2).map(Number).filter((value) => value > 0)
 const sectionCounts = sizes.length > 0 ? sizes : [25, 50, 100, 200]
-const iterations = Number(process.env.BENCH_ITERATIONS ?? 10)
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 4)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4)
 
-console.log(`node ${process.version}, ${iterations} timed runs per size after 2 warm-ups, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`)
+console.log(`node ${process.version}, ${rounds} fresh processes per size and converter (alternating), ${iterations} timed runs each after 2 warm-ups, load average ${loads()}`)
 console.log('sections | converter  |   size KB | mean ms |  p50 ms |  p99 ms | cpu ms | cpu ms/KB | output KB')
 console.log('---------|------------|-----------|---------|---------|---------|--------|-----------|----------')
 for (const count of sectionCounts) {
-  const markdown = report(count)
-  const kilobytes = Buffer.byteLength(markdown) / 1024
-  for (const [name, { wall, cpu, outputBytes }] of Object.entries(await measureSideBySide(markdown, iterations))) {
+  const kilobytes = Buffer.byteLength(report(count)) / 1024
+  for (const [name, { wall, cpu, outputBytes }] of Object.entries(measureSideBySide(count, rounds, iterations))) {
     const cells = [mean(wall), percentile(wall, 0.5), percentile(wall, 0.99)].map((value) => value.toFixed(1).padStart(7))
     console.log(`${String(count).padStart(8)} | ${name.padEnd(10)} | ${kilobytes.toFixed(1).padStart(9)} | ${cells.join(' | ')} | ${mean(cpu).toFixed(1).padStart(6)} | ${(mean(cpu) / kilobytes).toFixed(2).padStart(9)} | ${(outputBytes / 1024).toFixed(0).padStart(9)}`)
   }
 }
+console.log(`load average at the end: ${loads()}`)
 
 const stageReport = report(100)
-console.log(`\nwhere the time goes (100 sections, ${(Buffer.byteLength(stageReport) / 1024).toFixed(0)} KB, mean CPU ms of ${iterations}):`)
-for (const [stage, time] of Object.entries(await stages(stageReport, iterations))) {
+console.log(`\nwhere the time goes (100 sections, ${(Buffer.byteLength(stageReport) / 1024).toFixed(0)} KB, mean CPU ms of ${Math.max(iterations, 10)}):`)
+for (const [stage, time] of Object.entries(await stages(stageReport, Math.max(iterations, 10)))) {
   console.log(`  ${stage.padEnd(28)} ${ms(time)}`)
 }
 
@@ -204,17 +238,33 @@ if (process.env.BENCH_ZIP_LEVELS === '1') {
   const theme = new ReportTheme()
   const sectionXml = buildSectionXml(tokensToBlocks(parseMarkdown(stageReport)), theme, { runningHeader: '벤치마크 보고서' }).xml
   const headerXml = buildHeaderXml(theme, 1)
-  console.log(`\nzip, DEFLATE level: CPU ms (mean of ${iterations}) and size, section0.xml ${(Buffer.byteLength(sectionXml) / 1024).toFixed(0)} KB`)
+  console.log(`\nzip, DEFLATE level: CPU ms (mean of ${iterations}) and size, section0.xml ${(sectionXml.byteLength / 1024).toFixed(0)} KB`)
   for (const level of [1, 2, 3, 4, 6, 9]) {
     let bytes = 0
     let total = 0
     for (let iteration = 0; iteration < iterations + 1; iteration++) {
       const start = process.cpuUsage()
       // What writePackage does per part: one native gzip call (DEFLATE + CRC-32).
-      bytes = gzipSync(Buffer.from(sectionXml), { level }).length + gzipSync(Buffer.from(headerXml), { level }).length
+      bytes = gzipSync(sectionXml, { level }).length + gzipSync(Buffer.from(headerXml), { level }).length
       const used = process.cpuUsage(start)
       if (iteration > 0) total += (used.user + used.system) / 1000
     }
     console.log(`  level ${level}  ${ms(total / iterations)} ms  ${(bytes / 1024).toFixed(1).padStart(7)} KB`)
+  }
+  // The same two parts through jszip's public API (pako, in JavaScript):
+  // why the package writer deflates with zlib and writes the container itself.
+  for (const level of [1, 3]) {
+    let bytes = 0
+    let total = 0
+    for (let iteration = 0; iteration < iterations + 1; iteration++) {
+      const start = process.cpuUsage()
+      const zip = new JSZip()
+      zip.file('Contents/header.xml', headerXml)
+      zip.file('Contents/section0.xml', sectionXml)
+      bytes = (await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level } })).length
+      const used = process.cpuUsage(start)
+      if (iteration > 0) total += (used.user + used.system) / 1000
+    }
+    console.log(`  jszip level ${level}  ${ms(total / iterations)} ms  ${(bytes / 1024).toFixed(1).padStart(7)} KB`)
   }
 }
