@@ -2,12 +2,13 @@
 //   npx tsx bench/hwpx.ts            (sizes 25/50/100/200 sections)
 //   npx tsx bench/hwpx.ts 100        (one size)
 //   BENCH_ROUNDS=5 BENCH_ITERATIONS=4 npx tsx bench/hwpx.ts   (fresh processes per size and converter, runs each)
+//   BENCH_WARMUPS=20 npx tsx bench/hwpx.ts   (warm-up runs per process before timing; 2 by default)
 //   BENCH_ZIP_LEVELS=1 npx tsx bench/hwpx.ts     (also compare zlib DEFLATE levels)
 // Prints mean/p50/p99 per size, time per KB (flat when growth is linear),
 // the same figures for kordoc's markdownToHwpx on the same input, side by
 // side, and where the time goes for the 100-section report.
 //
-// Each measurement runs in a fresh process (2 warm-ups, then the timed
+// Each measurement runs in a fresh process (warm-ups, then the timed
 // runs), and the processes alternate between the converters round by round,
 // so neither inherits the other's heap or JIT state and whatever else the
 // machine is doing weighs on both alike.
@@ -125,11 +126,11 @@ interface Measurement extends Timings {
   readonly outputBytes: number
 }
 
-/** In a child process: one converter on one size, timed runs after 2 warm-ups. */
+/** In a child process: one converter on one size, timed runs after the warm-ups. */
 async function measureHere (name: string, sections: number, iterations: number): Promise<Measurement> {
   const convert = CONVERTERS[name] as Converter
   const markdown = report(sections)
-  for (let warmup = 0; warmup < 2; warmup++) await convert(markdown)
+  for (let warmup = 0; warmup < warmups; warmup++) await convert(markdown)
   const result = { wall: [] as number[], cpu: [] as number[], outputBytes: 0 }
   for (let iteration = 0; iteration < iterations; iteration++) {
     const cpuStart = process.cpuUsage()
@@ -203,6 +204,7 @@ async function stages (markdown: string, iterations: number): Promise<Record<str
 
 const ms = (value: number): string => value.toFixed(1).padStart(8)
 const loads = (): string => loadavg().map((load) => load.toFixed(1)).join(' ')
+const warmups = Number(process.env.BENCH_WARMUPS ?? 2)
 const child = process.env.BENCH_HWPX_CHILD
 if (child !== undefined) {
   const [name, sections, childIterations] = child.split(':')
@@ -215,7 +217,7 @@ const sectionCounts = sizes.length > 0 ? sizes : [25, 50, 100, 200]
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 4)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4)
 
-console.log(`node ${process.version}, ${rounds} fresh processes per size and converter (alternating), ${iterations} timed runs each after 2 warm-ups, load average ${loads()}`)
+console.log(`node ${process.version}, ${rounds} fresh processes per size and converter (alternating), ${iterations} timed runs each after ${warmups} warm-ups, load average ${loads()}`)
 console.log('sections | converter  |   size KB | mean ms |  p50 ms |  p99 ms | cpu ms | cpu ms/KB | output KB')
 console.log('---------|------------|-----------|---------|---------|---------|--------|-----------|----------')
 for (const count of sectionCounts) {
