@@ -132,9 +132,15 @@ class ZipWriter {
     end.writeUInt32LE(this.offset - directoryStart, 12)
     end.writeUInt32LE(directoryStart, 16)
     this.chunks.push(end)
-    const zip = Buffer.concat(this.chunks)
-    // A plain Uint8Array over the same bytes, as callers expect; no copy.
-    return new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength)
+    // Copied once into an array of its own (not a view into Node's shared
+    // buffer pool), so whoever stores or transfers it gets exactly the zip.
+    const zip = new Uint8Array(this.offset + end.length)
+    let at = 0
+    for (const chunk of this.chunks) {
+      zip.set(chunk, at)
+      at += chunk.length
+    }
+    return zip
   }
 }
 
