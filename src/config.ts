@@ -25,6 +25,8 @@ const EnvSchema = Type.Object({
   PLAN_MAX_TOKENS: Type.Integer({ minimum: 256, maximum: 8192 }),
   PLAN_REFINE_TIMEOUT_MS: PositiveMs,
   PLAN_MAX_IN_FLIGHT: Type.Integer({ minimum: 1 }),
+  PLAN_BUDGET_MS: Type.Integer({ minimum: 1000, maximum: 60_000 }),
+  PLAN_MAX_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
   REPORT_MAX_TOKENS: Type.Integer({ minimum: 1024, maximum: 64000 }),
   REPORT_LLM_TIMEOUT_MS: PositiveMs,
   REPORT_LLM_MAX_RETRIES: Type.Integer({ minimum: 0, maximum: 10 }),
@@ -77,6 +79,8 @@ export const ENV_DEFAULTS = {
   PLAN_MAX_TOKENS: 1200,
   PLAN_REFINE_TIMEOUT_MS: 30_000,
   PLAN_MAX_IN_FLIGHT: 64,
+  PLAN_BUDGET_MS: 2000,
+  PLAN_MAX_QUEUE_WAIT_MS: 400,
   REPORT_MAX_TOKENS: 8000,
   REPORT_LLM_TIMEOUT_MS: 300_000,
   REPORT_LLM_MAX_RETRIES: 3,
@@ -141,6 +145,13 @@ export interface Config {
   planRateLimit: { max: number, windowMs: number }
   /** Plans being answered at once; more are turned away with 503 rather than answered late. */
   planMaxInFlight: number
+  /** The time a plan may take from the request's arrival: the product promises two seconds. */
+  planBudgetMs: number
+  /**
+   * A plan whose handler starts this late arrived at an overloaded process and is turned away at
+   * once (503), since whatever it does next is likely to be late.
+   */
+  planMaxQueueWaitMs: number
   /** Absent means a random per-process secret: tokens die with the process. */
   jwtSecret?: string
   trustProxy: TrustProxy
@@ -252,6 +263,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     offlinePieceDelayMs: e.OFFLINE_PIECE_DELAY_MS,
     planRateLimit: { max: e.PLAN_RATE_LIMIT_MAX, windowMs: e.PLAN_RATE_LIMIT_WINDOW_MS },
     planMaxInFlight: e.PLAN_MAX_IN_FLIGHT,
+    planBudgetMs: e.PLAN_BUDGET_MS,
+    planMaxQueueWaitMs: e.PLAN_MAX_QUEUE_WAIT_MS,
     jwtSecret: e.JWT_SECRET,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,

@@ -10,6 +10,8 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     llm: app.llm,
     drafts: app.planDrafts,
     maxInFlight: app.config.planMaxInFlight,
+    budgetMs: app.config.planBudgetMs,
+    maxQueueWaitMs: app.config.planMaxQueueWaitMs,
     planTimeoutMs: app.config.anthropic.planTimeoutMs,
     refineTimeoutMs: app.config.anthropic.planRefineTimeoutMs,
     onAnswered: (source) => app.metrics.planAnswered(source)

@@ -1,12 +1,3 @@
-/** The product's promise: every `/plan` answers within two seconds of arriving. */
-export const PLAN_BUDGET_MS = 2000
-
-/**
- * A request that waited this long before its handler ran arrived at an overloaded process:
- * whatever it does next, it is likely to be late, so it is turned away at once.
- */
-export const MAX_QUEUE_WAIT_MS = 400
-
 /** Below this much time left there is no point asking the model; the template answers at once. */
 export const MIN_MODEL_MS = 300
 
@@ -39,7 +30,7 @@ export class AdaptiveLimit {
   private limit: number
   private inFlight = 0
 
-  constructor (private readonly max: number, private readonly min = Math.min(4, max)) {
+  constructor (private readonly budgetMs: number, private readonly max: number, private readonly min = Math.min(4, max)) {
     this.limit = max
   }
 
@@ -51,7 +42,7 @@ export class AdaptiveLimit {
 
   release (elapsedMs: number) {
     this.inFlight--
-    this.limit = elapsedMs > PLAN_BUDGET_MS
+    this.limit = elapsedMs > this.budgetMs
       ? Math.max(this.min, this.limit * 0.9)
       : Math.min(this.max, this.limit + 1 / this.limit)
   }

@@ -5,7 +5,7 @@ import type { LlmProvider } from '../llm/provider.js'
 import type { PlanResponse, PlanSource } from '../schemas/plan.js'
 import { resolveTemplate } from '../templates/repository.js'
 import { savePlanDraft } from '../topics/repository.js'
-import { AdaptiveLimit, MAX_QUEUE_WAIT_MS, MIN_MODEL_MS, PLAN_BUDGET_MS, SaveLatency } from './plan-budget.js'
+import { AdaptiveLimit, MIN_MODEL_MS, SaveLatency } from './plan-budget.js'
 import type { PlanDrafts } from './plan-drafts.js'
 import { outlineOf } from './plan-markdown.js'
 import { outlineSoFar, planResult, sequentialPlanning } from './sequential-planning.js'
@@ -17,6 +17,10 @@ export interface ReportPlannerOptions {
   drafts: Pick<PlanDrafts, 'track'>
   /** Plans answered at once, at most (the limit adapts below it). */
   maxInFlight: number
+  /** The time a plan may take from the request's arrival. */
+  budgetMs: number
+  /** A plan whose handler starts later than this after its arrival is turned away at once. */
+  maxQueueWaitMs: number
   /** How long the model may take for the skeleton, at most; the budget may leave it less. */
   planTimeoutMs: number
   refineTimeoutMs: number
@@ -35,14 +39,14 @@ export interface PlanReportRequest {
 /** Seconds a client turned away for overload is asked to wait: one turned away at once can be retried. */
 const OVERLOADED_RETRY_AFTER_SECONDS = 1
 
-/** A plan answered after 2 s is a failure the user waited for; one turned away at once can be retried. */
+/** A plan answered past its budget is a failure the user waited for; one turned away at once can be retried. */
 const overloaded = () => new AppError('SERVICE_UNAVAILABLE', '지금은 계획 요청이 많아 제시간에 답할 수 없습니다. 잠시 후 다시 시도해 주세요.',
   { retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS })
 
 /**
  * Plan a report: the template's guide and the topic go to the model (or the template's own
  * outline answers), the plan is saved as the topic's first draft, and the descriptions the model
- * is still writing are handed on — all within the two seconds a user is promised.
+ * is still writing are handed on — all within the budget a user is promised (two seconds).
  */
 export class ReportPlanner {
   readonly #options: ReportPlannerOptions
@@ -51,12 +55,12 @@ export class ReportPlanner {
 
   constructor (options: ReportPlannerOptions) {
     this.#options = options
-    this.#admission = new AdaptiveLimit(options.maxInFlight)
+    this.#admission = new AdaptiveLimit(options.budgetMs, options.maxInFlight)
   }
 
   async planReport (request: PlanReportRequest): Promise<PlanResponse> {
     const { elapsedMs } = request
-    if (elapsedMs() > MAX_QUEUE_WAIT_MS || !this.#admission.tryAcquire()) throw overloaded()
+    if (elapsedMs() > this.#options.maxQueueWaitMs || !this.#admission.tryAcquire()) throw overloaded()
     try {
       return await this.#plan(request)
     } finally {
@@ -65,11 +69,11 @@ export class ReportPlanner {
   }
 
   async #plan ({ userId, topic, templateId, elapsedMs, log }: PlanReportRequest): Promise<PlanResponse> {
-    const { db, llm, drafts, planTimeoutMs, refineTimeoutMs, onAnswered } = this.#options
+    const { db, llm, drafts, budgetMs, planTimeoutMs, refineTimeoutMs, onAnswered } = this.#options
     const template = await resolveTemplate(db, userId, templateId)
     // The deadlines count from the request's arrival, so waits for the database come out of them,
     // and keep back the time the save after the model is taking lately.
-    const saveBy = PLAN_BUDGET_MS - this.#saveLatency.reserveMs
+    const saveBy = budgetMs - this.#saveLatency.reserveMs
     if (elapsedMs() > saveBy) throw overloaded()
     const remainingMs = Math.min(planTimeoutMs, saveBy) - elapsedMs()
     let planned = await sequentialPlanning({ topic, guide: template.promptSystem }, {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
-import { bearer, TEST_JWT_SECRET } from '../../support/app.js'
+import { bearer, RELAXED_PLAN_BUDGET, TEST_JWT_SECRET } from '../../support/app.js'
 
 // Re-exported so the tests here name one support module: CI's Postgres pass picks test files by
 // their imports of support/app, and these run on Postgres in either pass already.
@@ -60,6 +60,7 @@ export async function startReplica (t: Teardown, name: string, env: Record<strin
       LOG_LEVEL: 'warn',
       GENERATION_MONITOR_SECONDS: '1',
       PLAN_RATE_LIMIT_MAX: '1000',
+      ...RELAXED_PLAN_BUDGET,
       // The tests read the running reports from /metrics; off by default in production.
       METRICS_ENABLED: 'true',
       SSE_HEARTBEAT_MS: '1000',
