@@ -1,6 +1,6 @@
 # reportflow: built with every dependency, run with the production ones only.
 # The build and start steps are the commands package.json and CI use (`npm ci`, whose `prepare`
-# runs `npm run build`, and `node dist/src/server.js`); test/ops/dockerfile.test.ts checks them against package.json and
+# runs `npm run build`, and `node dist/server.js`); test/ops/dockerfile.test.ts checks them against package.json and
 # runs this file's steps without Docker, so the two cannot drift apart.
 #
 #   docker build -t reportflow .
@@ -14,7 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # Dependencies in a layer of their own; npm's `prepare` (the build) waits for the sources below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json app.ts server.ts ./
 COPY src ./src
 COPY plugins ./plugins
 COPY routes ./routes
@@ -43,4 +43,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `npm start` runs the same command, but npm would stand between the process and SIGTERM.
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "dist/server.js"]

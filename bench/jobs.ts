@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
-import { buildApp } from '../src/app.js'
+import { buildApp } from '../app.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/client.js'
 import { FakeAnthropic } from '../test/support/fake-anthropic.js'

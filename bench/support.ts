@@ -1,4 +1,4 @@
-import { buildApp } from '../src/app.js'
+import { buildApp } from '../app.js'
 import { signUserToken } from '../src/auth.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/client.js'

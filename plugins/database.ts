@@ -1,7 +1,6 @@
-import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { openDatabase, type Database, type DatabaseHandle } from '../src/db/client.js'
+import type { Database, DatabaseHandle } from '../src/db/client.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,22 +10,11 @@ declare module 'fastify' {
 }
 
 export interface DatabasePluginOptions {
-  /** An already open database (tests share one across app instances); it is not closed with the app. */
-  handle?: DatabaseHandle
+  /** Opened by whoever builds the app, who also closes it after the app (tests share one across apps). */
+  handle: DatabaseHandle
 }
 
-export default fp<DatabasePluginOptions>(async function database (app: FastifyInstance, options) {
-  let handle = options.handle
-  if (!handle) {
-    const { databaseUrl, dataDir, database } = app.config
-    handle = await openDatabase({
-      url: databaseUrl,
-      pgliteDir: databaseUrl ? undefined : path.join(dataDir, 'pglite'),
-      timeouts: { connectMs: database.connectTimeoutMs, queryMs: database.queryTimeoutMs }
-    })
-    const owned = handle
-    app.addHook('onClose', async () => { await owned.close() })
-  }
+export default fp<DatabasePluginOptions>(async function database (app: FastifyInstance, { handle }) {
   app.log.info({ driver: handle.driver }, 'database ready')
   app.decorate('database', handle)
   app.decorate('db', handle.db)

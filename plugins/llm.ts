@@ -1,7 +1,5 @@
-import Anthropic from '@anthropic-ai/sdk'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { AnthropicProvider } from '../src/llm/anthropic.js'
 import { OfflineProvider } from '../src/llm/offline.js'
 import type { LlmProvider } from '../src/llm/provider.js'
 
@@ -18,6 +16,8 @@ export default fp(async function llm (app: FastifyInstance) {
     app.decorate('llm', new OfflineProvider({ pieceDelayMs: app.config.offlinePieceDelayMs }))
     return
   }
+  // The SDK is a sizeable module graph: loaded only when there is a key to use it with.
+  const [{ default: Anthropic }, { AnthropicProvider }] = await Promise.all([import('@anthropic-ai/sdk'), import('../src/llm/anthropic.js')])
   const client = new Anthropic({
     apiKey: anthropic.apiKey,
     baseURL: anthropic.baseURL,

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { AppError } from '../src/errors.js'
 
 /**
@@ -12,6 +12,8 @@ import { AppError } from '../src/errors.js'
 export default fp(async function rateLimitPlugin (app: FastifyInstance) {
   let redis: Redis | undefined
   if (app.config.redisUrl) {
+    // Loaded only here: a single process, the common case, never pays for the Redis client at start.
+    const { Redis } = await import('ioredis')
     // Short timeouts, as @fastify/rate-limit advises: a request never waits long on the counter.
     redis = new Redis(app.config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: true })
     redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) error'))

@@ -1,25 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fastifyCompress from '@fastify/compress'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-
-/**
- * The page sits beside package.json, while this module runs either from plugins/ (tsx) or from
- * dist/plugins/ (compiled), so the folder is found by walking up rather than by a fixed path.
- */
-function findPublicFolder (): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url))
-  while (true) {
-    const candidate = path.join(dir, 'public')
-    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate
-    const parent = path.dirname(dir)
-    if (parent === dir) throw new Error('Cannot find the public folder of the web page')
-    dir = parent
-  }
-}
+import { packageFolder } from '../src/package-folder.js'
 
 /**
  * Everything the page loads comes from this origin and none of it is inline, so the policy can
@@ -54,7 +37,7 @@ export default fp(async function staticPage (app: FastifyInstance) {
   await app.register(async function compressedFiles (files) {
     await files.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] })
     await files.register(fastifyStatic, {
-      root: findPublicFolder(),
+      root: packageFolder('public', 'index.html'),
       wildcard: false,
       cacheControl: false,
       setHeaders: (reply, filePath) => {

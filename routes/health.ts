@@ -13,10 +13,12 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/ready', {
     schema: {
       tags: ['operations'],
-      summary: 'Readiness: the database answers',
+      summary: 'Readiness: the database answers and the report workers run',
       response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Ref(ErrorEnvelope) }
     }
   }, async function checkReadiness (request) {
+    // The server listens before the job queue has started (see server.ts); no traffic until it has.
+    if (!app.generator.started) throw new AppError('SERVICE_UNAVAILABLE', '서비스를 시작하는 중입니다. 잠시 후 다시 확인해 주세요.', { retryAfterSeconds: 1 })
     const timeoutMs = app.config.database.readyTimeoutMs
     let timer: NodeJS.Timeout | undefined
     // However the database fails — refusing, or accepting and never answering — the probe answers in time.

@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -9,8 +8,10 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { packageFolder } from '../package-folder.js'
 import { DEFAULT_DATABASE_TIMEOUTS, guardedSocket, type DatabaseTimeouts } from './connection-guard.js'
 import * as schema from './schema.js'
+import type { Config } from '../config.js'
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -51,22 +52,33 @@ export interface DatabaseOptions {
 /** Reconnection after an outage: quick retries, never more than two seconds apart, so the service heals as soon as the database is back. */
 const reconnectDelaySeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 2)
 
+export const MIGRATIONS_FOLDER = packageFolder('drizzle', path.join('meta', '_journal.json'))
+
+/** drizzle records each applied migration under its journal timestamp (`when`, as created_at). */
+const NEWEST_MIGRATION_AT: number = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')).entries.at(-1).when
+
+type SelectRows = (text: string) => Promise<Array<Record<string, unknown>>>
+
 /**
- * The migrations live beside package.json, while this module runs either from src/ (tsx)
- * or from dist/src/ (compiled), so the folder is found by walking up rather than by a fixed path.
+ * Whether the newest committed migration is applied. drizzle's migrate reads and hashes every
+ * migration file, creates its schema and table "if not exists" and opens a transaction even when
+ * there is nothing to do — most of a restart's migration cost; two reads settle the usual case.
  */
-function findMigrationsFolder (): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url))
-  while (true) {
-    const candidate = path.join(dir, 'drizzle')
-    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate
-    const parent = path.dirname(dir)
-    if (parent === dir) throw new Error('Cannot find the drizzle migrations folder')
-    dir = parent
-  }
+async function atNewestMigration (select: SelectRows): Promise<boolean> {
+  const [table] = await select(`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
+  if (!table?.present) return false
+  const [newest] = await select('select max(created_at) as at from drizzle.__drizzle_migrations')
+  return Number(newest?.at ?? 0) >= NEWEST_MIGRATION_AT
 }
 
-export const MIGRATIONS_FOLDER = findMigrationsFolder()
+/** The database the configuration names: Postgres at DATABASE_URL, else PGlite under DATA_DIR. */
+export function databaseOptions ({ databaseUrl, dataDir, database }: Config): DatabaseOptions {
+  return {
+    url: databaseUrl,
+    pgliteDir: databaseUrl ? undefined : path.join(dataDir, 'pglite'),
+    timeouts: { connectMs: database.connectTimeoutMs, queryMs: database.queryTimeoutMs }
+  }
+}
 
 export async function openDatabase (options: DatabaseOptions): Promise<DatabaseHandle> {
   const shouldMigrate = options.migrate ?? true
@@ -83,7 +95,9 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
     })
     const db = drizzlePostgres(client, { schema })
     try {
-      if (shouldMigrate) await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })
+      if (shouldMigrate && !await atNewestMigration((text) => client.unsafe(text))) {
+        await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })
+      }
     } catch (error) {
       await client.end({ timeout: 1 })
       throw error
@@ -105,7 +119,9 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
   const client = new PGlite(options.pgliteDir, { loadDataDir: options.pgliteDataDump })
   const db = drizzlePglite(client, { schema })
   try {
-    if (shouldMigrate) await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    if (shouldMigrate && !await atNewestMigration(async (text) => (await client.query<Record<string, unknown>>(text)).rows)) {
+      await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    }
   } catch (error) {
     await client.close()
     throw error

@@ -130,6 +130,9 @@ export class GenerationService {
 
   get runningCount () { return this.#running.size }
 
+  /** Whether start() has opened the queue: until then nothing can be queued. */
+  get started () { return this.#boss !== undefined }
+
   /** Opens the queue, follows the other replicas, recovers what a crash left, and starts the workers. */
   async start (): Promise<void> {
     const { database, log } = this.#options

@@ -1,7 +1,7 @@
 // test-database: postgres
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { waitForTerminal } from '../support/generation.js'

@@ -3,7 +3,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { createSigner } from 'fast-jwt'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { bearer, buildTestApp, sharedTestDatabase, TEST_JWT_SECRET, testConfig } from '../support/app.js'
 
 t.test('every /api route rejects bad credentials with 401 UNAUTHORIZED', async (t) => {

@@ -1,7 +1,7 @@
 // test-database: postgres
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { openDatabase } from '../../src/db/client.js'
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js'
 import { bearer, listenOnLoopback, testConfig } from '../support/app.js'

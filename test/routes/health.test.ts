@@ -18,6 +18,18 @@ t.test('GET /ready reports the database driver', async (t) => {
   t.same(res.json(), { status: 'ready', database: testDriverName })
 })
 
+t.test('the server listens before its report workers start: alive at once, ready once they run', async (t) => {
+  const app = await buildTestApp(t, { startWorkersAfterListen: true })
+  t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'alive')
+  const starting = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(starting.statusCode, 503, 'not ready while the queue is not open')
+  t.match(starting.json(), { success: false, error: { code: 'SERVICE_UNAVAILABLE', message: /시작하는 중/ } })
+  t.equal(starting.headers['retry-after'], '1')
+  await app.generator.start()
+  const ready = await app.inject({ method: 'GET', url: '/ready' })
+  t.equal(ready.statusCode, 200, 'ready once the workers run')
+})
+
 t.test('GET /ready answers 503 in our envelope when the database is gone', async (t) => {
   const database = await createTestDatabase()
   const app = await buildTestApp(t, { database })

@@ -1,6 +1,6 @@
 // test-database: postgres
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { bearer, buildTestApp, listenOnLoopback, sharedTestDatabase, testConfig } from '../support/app.js'
 import { planTopic, startGeneration, waitForTerminal } from '../support/generation.js'
 import { openSse, payload } from '../support/sse.js'

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm'
 import { EventSource } from 'eventsource'
 import { artifacts, topics, type GenerationStatus } from '../../src/db/schema.js'
 import { createTopic } from '../../src/topics/repository.js'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { bearer, buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
 import { openSse, payload, type SseFrame } from '../support/sse.js'
 

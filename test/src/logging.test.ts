@@ -1,7 +1,7 @@
 // test-database: postgres
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { redactUrl } from '../../src/logging.js'
 import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
 

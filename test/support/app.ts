@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import tap from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { loadConfig } from '../../src/config.js'
 import type { DatabaseHandle } from '../../src/db/client.js'
 import { signUserToken } from '../../src/auth.js'
@@ -16,6 +16,8 @@ export interface TestAppOptions {
   env?: Record<string, string>
   /** A database of the test's own (to close it, or to share it between app instances). */
   database?: DatabaseHandle
+  /** As the server builds it: the report workers wait for an explicit app.generator.start(). */
+  startWorkersAfterListen?: boolean
 }
 
 /**
@@ -46,7 +48,7 @@ export function sharedTestDatabase (): Promise<DatabaseHandle> {
 /** The real application through buildApp. */
 export async function buildTestApp (t: TestContext, options: TestAppOptions = {}) {
   const database = options.database ?? await sharedTestDatabase()
-  const app = await buildApp({ config: testConfig(options.env), database })
+  const app = await buildApp({ config: testConfig(options.env), database, startWorkersAfterListen: options.startWorkersAfterListen })
   t.teardown(() => app.close())
   await app.ready()
   return app

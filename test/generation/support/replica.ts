@@ -49,7 +49,7 @@ export interface Replica {
  */
 export async function startReplica (t: Teardown, name: string, env: Record<string, string>): Promise<Replica> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

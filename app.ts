@@ -2,35 +2,40 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import authPlugin from '../plugins/auth.js'
-import configPlugin from '../plugins/config.js'
-import databasePlugin from '../plugins/database.js'
-import errorsPlugin from '../plugins/errors.js'
-import generationPlugin from '../plugins/generation.js'
-import limitsPlugin from '../plugins/limits.js'
-import llmPlugin from '../plugins/llm.js'
-import metricsPlugin from '../plugins/metrics.js'
-import openapiPlugin from '../plugins/openapi.js'
-import planDraftsPlugin from '../plugins/plan-drafts.js'
-import rateLimitPlugin from '../plugins/rate-limit.js'
-import requestIdPlugin, { REQUEST_ID_HEADER } from '../plugins/request-id.js'
-import securityHeadersPlugin from '../plugins/security-headers.js'
-import staticPagePlugin from '../plugins/static.js'
-import statusStorePlugin from '../plugins/status-store.js'
-import validationPlugin from '../plugins/validation.js'
-import apiRoutes from '../routes/api/index.js'
-import healthRoutes from '../routes/health.js'
-import mcpRoutes from '../routes/mcp/index.js'
-import type { Config } from './config.js'
-import type { DatabaseHandle } from './db/client.js'
-import { loggerOptions } from './logging.js'
-import { ErrorEnvelope } from './schemas/error.js'
+import authPlugin from './plugins/auth.js'
+import configPlugin from './plugins/config.js'
+import databasePlugin from './plugins/database.js'
+import errorsPlugin from './plugins/errors.js'
+import generationPlugin from './plugins/generation.js'
+import limitsPlugin from './plugins/limits.js'
+import llmPlugin from './plugins/llm.js'
+import metricsPlugin from './plugins/metrics.js'
+import openapiPlugin from './plugins/openapi.js'
+import planDraftsPlugin from './plugins/plan-drafts.js'
+import rateLimitPlugin from './plugins/rate-limit.js'
+import requestIdPlugin, { REQUEST_ID_HEADER } from './plugins/request-id.js'
+import securityHeadersPlugin from './plugins/security-headers.js'
+import staticPagePlugin from './plugins/static.js'
+import statusStorePlugin from './plugins/status-store.js'
+import validationPlugin from './plugins/validation.js'
+import apiRoutes from './routes/api/index.js'
+import healthRoutes from './routes/health.js'
+import mcpRoutes from './routes/mcp/index.js'
+import type { Config } from './src/config.js'
+import type { DatabaseHandle } from './src/db/client.js'
+import { loggerOptions } from './src/logging.js'
+import { ErrorEnvelope } from './src/schemas/error.js'
 
 export interface BuildAppOptions {
   config: Config
-  /** Share an open database instead of opening one from the configuration. */
-  database?: DatabaseHandle
+  /**
+   * The caller opens the database (`openDatabase(databaseOptions(config))` in production) and closes
+   * it after the app: the server opens it while the app's modules load, tests share one across apps.
+   */
+  database: DatabaseHandle
   logger?: FastifyServerOptions['logger']
+  /** The server starts the generation workers itself, once it listens (see plugins/generation.ts). */
+  startWorkersAfterListen?: boolean
 }
 
 const PLUGIN_TIMEOUT_MS = 60_000
@@ -46,7 +51,7 @@ function requestIdFor (request: IncomingMessage): string {
 /** Fastify's types omit the hop-count form of trustProxy, so it is spelled as the equivalent function. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops
 
-export async function buildApp ({ config, database, logger }: BuildAppOptions) {
+export async function buildApp ({ config, database, logger, startWorkersAfterListen = false }: BuildAppOptions) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logger),
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
@@ -76,7 +81,7 @@ export async function buildApp ({ config, database, logger }: BuildAppOptions) {
   await app.register(planDraftsPlugin)
   await app.register(openapiPlugin)
   await app.register(metricsPlugin)
-  await app.register(generationPlugin)
+  await app.register(generationPlugin, { startWorkers: !startWorkersAfterListen })
 
   await app.register(healthRoutes)
   await app.register(mcpRoutes)

@@ -1,8 +1,8 @@
 import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
-import { DEMO_USER_ID } from './auth.js'
-import { signInNotice } from './logging.js'
+import { ConfigError, loadConfig } from './src/config.js'
+import { DEMO_USER_ID } from './src/auth.js'
+import { databaseOptions, openDatabase } from './src/db/client.js'
+import { signInNotice } from './src/logging.js'
 
 let config
 try {
@@ -15,7 +15,12 @@ try {
   throw error
 }
 
-const app = await buildApp({ config })
+// Opening the database — for PGlite, compiling PostgreSQL's WebAssembly and starting it — takes about
+// as long as loading the app's modules, so it runs while they load rather than after.
+const opening = openDatabase(databaseOptions(config))
+const { buildApp } = await import('./app.js')
+const database = await opening
+const app = await buildApp({ config, database, startWorkersAfterListen: true })
 
 // The grace for running reports, then 5 s to hand the rest back to the queue and end the streams:
 // cutting that short leaves the reports to wait for their heartbeat to expire. Docker's default
@@ -24,9 +29,11 @@ closeWithGrace({ delay: config.shutdownGraceMs + 5000 }, async ({ signal, err })
   if (err) app.log.error({ err }, 'shutting down after an unexpected error')
   else app.log.info({ signal }, 'shutting down')
   await app.close()
+  await database.close()
 })
 
 await app.listen({ port: config.port, host: config.host })
+await app.generator.start()
 
 if (!config.jwtSecret) {
   const address = app.server.address()

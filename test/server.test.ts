@@ -4,13 +4,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-import { freePort } from '../ops/support/ports.js'
+import { freePort } from './ops/support/ports.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const LINK = /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w.-]+$/
 
 /**
- * src/server.ts as `npm run dev` starts it, with no JWT_SECRET so that it makes up a demo sign-in
+ * server.ts as `npm run dev` starts it, with no JWT_SECRET so that it makes up a demo sign-in
  * link, its stdout either a pseudo-terminal (through util-linux `script`) or a pipe. Output is
  * collected until the server has logged the link, then the process group is stopped.
  */
@@ -18,7 +18,7 @@ async function startServer (t: Test, terminal: boolean): Promise<string[]> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reportflow-server-'))
   t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }))
-  const command = [process.execPath, '--import', 'tsx', 'src/server.ts']
+  const command = [process.execPath, '--import', 'tsx', 'server.ts']
   const env = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' }
   const child = terminal
     ? spawn('script', ['-qefc', command.join(' '), '/dev/null'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] })
