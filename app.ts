@@ -81,9 +81,9 @@ export async function buildApp ({ config, database, logger, startWorkersAfterLis
   await app.register(planDraftsPlugin)
   await app.register(openapiPlugin)
   await app.register(metricsPlugin)
-  await app.register(generationPlugin, { startWorkers: !startWorkersAfterListen })
+  await app.register(generationPlugin, { database, startWorkers: !startWorkersAfterListen })
 
-  await app.register(healthRoutes)
+  await app.register(healthRoutes, { database })
   await app.register(mcpRoutes)
   await app.register(apiRoutes, { prefix: '/api' })
   await app.register(staticPagePlugin)

@@ -5,7 +5,6 @@ import type { Database, DatabaseHandle } from '../src/db/client.js'
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database
-    database: DatabaseHandle
   }
 }
 
@@ -14,8 +13,11 @@ export interface DatabasePluginOptions {
   handle: DatabaseHandle
 }
 
+/**
+ * The queries' database as `app.db`. The rest of the handle (its driver, LISTEN, the readiness
+ * ping) is for the few parts that need it, which the composition root hands it to (app.ts).
+ */
 export default fp<DatabasePluginOptions>(async function database (app: FastifyInstance, { handle }) {
   app.log.info({ driver: handle.driver }, 'database ready')
-  app.decorate('database', handle)
   app.decorate('db', handle.db)
 }, { name: 'database', dependencies: ['config'] })

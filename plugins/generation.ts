@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { DatabaseHandle } from '../src/db/client.js'
 import { GenerationService } from '../src/generation/service.js'
 
 declare module 'fastify' {
@@ -12,6 +13,8 @@ declare module 'fastify' {
 const FINISHING_SECONDS = 120
 
 export interface GenerationPluginOptions {
+  /** The whole handle: the job queue shares PGlite's connection or opens its own to the Postgres URL. */
+  database: DatabaseHandle
   /**
    * Start the workers with the app (tests, scripts, benchmarks), or leave that to the caller: the
    * server starts them right after it listens, so /health answers without waiting for the queue
@@ -20,10 +23,10 @@ export interface GenerationPluginOptions {
   startWorkers: boolean
 }
 
-export default fp<GenerationPluginOptions>(async function generation (app: FastifyInstance, { startWorkers }) {
+export default fp<GenerationPluginOptions>(async function generation (app: FastifyInstance, { database, startWorkers }) {
   const { config } = app
   const generator = new GenerationService({
-    database: app.database,
+    database,
     llm: app.llm,
     store: app.statusStore,
     log: app.log,
@@ -43,4 +46,4 @@ export default fp<GenerationPluginOptions>(async function generation (app: Fasti
   // preClose runs before the server stops and before the database plugin's onClose, so running
   // generations can still save their results (or hand their job back) during the grace period.
   app.addHook('preClose', async () => { await generator.shutdown() })
-}, { name: 'generation', dependencies: ['database', 'llm', 'status-store', 'metrics'] })
+}, { name: 'generation', dependencies: ['llm', 'status-store', 'metrics'] })

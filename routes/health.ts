@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { DatabaseHandle } from '../src/db/client.js'
 import { AppError } from '../src/errors.js'
 import { ErrorEnvelope } from '../src/schemas/error.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') })
 
-const health: FastifyPluginAsyncTypebox = async (app) => {
+const health: FastifyPluginAsyncTypebox<{ database: DatabaseHandle }> = async (app, { database }) => {
   app.get('/health', {
     schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Health } }
   }, async function checkLiveness () { return { status: 'ok' as const } })
@@ -26,14 +27,14 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       timer = setTimeout(() => reject(new Error(`no answer from the database within ${timeoutMs} ms`)), timeoutMs)
     })
     try {
-      await Promise.race([app.database.ping(), deadline])
+      await Promise.race([database.ping(), deadline])
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed')
       throw new AppError('SERVICE_UNAVAILABLE', '데이터베이스가 응답하지 않습니다. 잠시 후 다시 확인해 주세요.', { retryAfterSeconds: 5 })
     } finally {
       clearTimeout(timer)
     }
-    return { status: 'ready' as const, database: app.database.driver }
+    return { status: 'ready' as const, database: database.driver }
   })
 }
 
