@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { GenerationObserver } from '../src/generation/service.js'
 import type { PlanResult } from '../src/planning/sequential-planning.js'
 import { AppError } from '../src/errors.js'
@@ -36,6 +35,8 @@ export default fp(async function metrics (app: FastifyInstance) {
   }
   if (!token) app.log.warn('/metrics is open without a token (METRICS_ENABLED=true): keep it inside the network, or set METRICS_TOKEN')
 
+  // Off by default, so the client is loaded only when they are on.
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = await import('prom-client')
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
