@@ -65,7 +65,7 @@ type SelectRows = (text: string) => Promise<Array<Record<string, unknown>>>
  * there is nothing to do — most of a restart's migration cost; two reads settle the usual case.
  */
 async function atNewestMigration (select: SelectRows): Promise<boolean> {
-  const [table] = await select(`select to_regclass('drizzle.__drizzle_migrations') is not null as present`)
+  const [table] = await select("select to_regclass('drizzle.__drizzle_migrations') is not null as present")
   if (!table?.present) return false
   const [newest] = await select('select max(created_at) as at from drizzle.__drizzle_migrations')
   return Number(newest?.at ?? 0) >= NEWEST_MIGRATION_AT
