@@ -1,10 +1,8 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { internalError } from '../../plugins/errors.js'
 import { ApiClient } from './api-client.js'
 import { ApiRoutes } from './api-routes.js'
-import { createMcpServer } from './server.js'
 import { buildCatalogue, type CatalogueTool } from './tools.js'
 
 const MCP_PATH = '/mcp'
@@ -42,6 +40,10 @@ export default fp(async function mcp (app: FastifyInstance) {
     scope.addHook('onRequest', scope.authenticate)
 
     scope.post(MCP_PATH, { schema: { hide: true } }, async function answerMcpRequest (request, reply) {
+      // The MCP SDK (with zod) is a large module graph: the first call loads it, not every start.
+      const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+        import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./server.js')
+      ])
       const server = createMcpServer({
         catalogue: catalogue!,
         api: new ApiClient(app, { authorization: request.headers.authorization!, requestId: request.id }),
