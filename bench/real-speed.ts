@@ -10,7 +10,7 @@ import { authHeader, ms, summarize } from './support.js'
  * Report generation and its status streams at Claude's real pace, through the service's public
  * HTTP API only. Three kinds of process, as in production: the fake Messages API
  * (`bench/fake-claude.ts`, Sonnet's or Haiku's pace, reports of eight sections of ~575 tokens),
- * the service (`node dist/src/server.js`, the real Anthropic SDK pointed at the fake through
+ * the service (`node dist/server.js`, the real Anthropic SDK pointed at the fake through
  * ANTHROPIC_BASE_URL) and the clients here.
  *
  * One process: N users start a report each at once, then each follows it with two status

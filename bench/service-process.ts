@@ -54,13 +54,13 @@ export interface LoopAndMemory {
 }
 
 /**
- * The service as it is deployed: `node dist/src/server.js` (what `npm start` runs) in a process
+ * The service as it is deployed: `node dist/server.js` (what `npm start` runs) in a process
  * of its own on a real port, configured only through its environment. Its event-loop delay and
  * memory are read from its own /metrics (prom-client's perf_hooks histogram, reset at each read).
  */
 export async function startService (env: Record<string, string>) {
   const port = await freePort()
-  const child = track(spawn(process.execPath, [path.join(root, 'dist/src/server.js')], {
+  const child = track(spawn(process.execPath, [path.join(root, 'dist/server.js')], {
     cwd: root,
     env: {
       ...process.env,
@@ -82,9 +82,9 @@ export async function startService (env: Record<string, string>) {
   const startedAt = performance.now()
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited at start (${child.exitCode}): ${stderr}`)
-    if (performance.now() - startedAt > 120_000) throw new Error(`the service did not answer /health within 120 s: ${stderr}`)
-    const healthy = await fetch(`${url}/health`).then((res) => res.ok, () => false)
-    if (healthy) break
+    if (performance.now() - startedAt > 120_000) throw new Error(`the service was not ready (/ready) within 120 s: ${stderr}`)
+    const ready = await fetch(`${url}/ready`).then((res) => res.ok, () => false)
+    if (ready) break
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
 

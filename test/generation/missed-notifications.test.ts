@@ -1,7 +1,7 @@
 // test-database: postgres
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../app.js'
 import { openDatabase } from '../../src/db/client.js'
 import { bearer, buildTestApp, listenOnLoopback, testConfig } from '../support/app.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.js'

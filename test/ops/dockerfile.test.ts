@@ -169,7 +169,13 @@ t.test('the image steps give a service that starts, passes its health check and 
   t.equal(health, 0, 'the HEALTHCHECK passes once the service is up')
 
   const base = `http://127.0.0.1:${port}`
-  t.match(await (await fetch(`${base}/ready`)).json(), { status: 'ready', database: env.DATABASE_URL ? 'postgres' : 'pglite' }, 'migrations found and applied')
+  // Alive first, ready a moment later: the report workers start once the server listens.
+  let ready = await fetch(`${base}/ready`)
+  while (ready.status === 503 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    ready = await fetch(`${base}/ready`)
+  }
+  t.match(await ready.json(), { status: 'ready', database: env.DATABASE_URL ? 'postgres' : 'pglite' }, 'migrations found and applied')
   if (!env.DATABASE_URL) t.ok(fs.existsSync(path.join(dataDir, 'pglite')), 'PGlite keeps its files under DATA_DIR')
   const document = await (await fetch(`${base}/docs/json`)).json() as { info: { version: string } }
   t.equal(document.info.version, (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
