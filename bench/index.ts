@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
  * `npm run bench`: every benchmark in its own process, so one's heap and sockets cannot colour
  * another's figures. Name some to run only those: `npm run bench -- plan sse`.
  */
-const BENCHES = ['startup', 'plan', 'generate-status', 'jobs', 'real-speed', 'hwpx', 'sse', 'hostile-input', 'mcp']
+const BENCHES = ['startup', 'plan', 'generate-status', 'jobs', 'soak', 'real-speed', 'hwpx', 'sse', 'hostile-input', 'mcp']
 const here = path.dirname(fileURLToPath(import.meta.url))
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : BENCHES
 

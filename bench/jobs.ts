@@ -12,6 +12,7 @@ import { authHeader, BENCH_SECRET, ms, startBenchServer, summarize } from './sup
  * change written by one replica takes to reach another's hot copy.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const BURSTS = Number(process.env.BENCH_BURSTS ?? 10)
 const PLAN = '# 벤치마크\n\n## 요약\n\n요약\n\n## 분석\n\n분석\n\n## 결론\n\n결론\n'
 
 const fake = await new FakeAnthropic().start()
@@ -37,6 +38,24 @@ const generate = await autocannon({
   duration: SECONDS
 })
 console.log(row(`POST /generate → 202, 50 users on 50 connections, ${SECONDS} s (fake Claude at 0 ms)`, generate))
+
+// The target's case: fifty people press "generate" at the same moment, while the workers write the
+// reports already queued at full speed. Each burst waits for the previous one's answers.
+const burstLatencies: number[] = []
+let burstErrors = 0
+for (let burst = 0; burst < BURSTS; burst++) {
+  await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+    const startedAt = performance.now()
+    const res = await fetch(`${server.url}/api/topics/generate`, {
+      method: 'POST', headers: { ...authHeader(`bench-burst-${burst}-${i}`), 'content-type': 'application/json' }, body: JSON.stringify({ topic: '벤치마크 주제', plan: PLAN })
+    }).catch(() => undefined)
+    await res?.arrayBuffer()
+    if (res?.status === 202) burstLatencies.push(performance.now() - startedAt)
+    else burstErrors++
+  }))
+}
+const bursts = summarize(burstLatencies)
+console.log(`| POST /generate → 202, ${BURSTS} bursts of 50 simultaneous starts (50 users each), workers busy | ${bursts.n} | | ${ms(bursts.p50)} | ${ms(bursts.p99)} | ${burstErrors} |`)
 
 // Let the queue drain before the /status runs.
 while (server.app.generator.runningCount > 0) await new Promise((resolve) => setTimeout(resolve, 200))

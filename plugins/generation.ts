@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { DatabaseHandle } from '../src/db/client.js'
 import { GenerationService } from '../src/generation/service.js'
+import type { StatusReader } from '../src/status/reader.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     generator: GenerationService
+    statusReader: StatusReader
   }
 }
 
@@ -43,6 +45,7 @@ export default fp<GenerationPluginOptions>(async function generation (app: Fasti
   })
   if (startWorkers) await generator.start()
   app.decorate('generator', generator)
+  app.decorate('statusReader', generator.statusReader)
   // preClose runs before the server stops and before the database plugin's onClose, so running
   // generations can still save their results (or hand their job back) during the grace period.
   app.addHook('preClose', async () => { await generator.shutdown() })

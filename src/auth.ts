@@ -33,3 +33,35 @@ export function tokenClaimsProblem (claims: Record<string, unknown>, maxAgeSecon
   if (exp - iat > maxAgeSeconds) return `lives longer than ${maxAgeSeconds} s`
   return undefined
 }
+
+/**
+ * Tokens that passed every check, trusted again for a short while without verifying their
+ * signature: a page polls /status every few seconds with the same token, and the signature check
+ * was the largest part of a poll's cost. An entry never outlives the token's own `exp`, and only
+ * tokens that verified are kept (a forged one costs its full check every time). When full, the
+ * oldest entry makes room; a token that drops out is simply verified again.
+ */
+export class VerifiedTokens {
+  readonly #users = new Map<string, { userId: string, until: number }>()
+
+  constructor (private readonly ttlMs: number, private readonly max: number, private readonly now: () => number = Date.now) {}
+
+  userOf (token: string): string | undefined {
+    const entry = this.#users.get(token)
+    if (!entry) return undefined
+    if (this.now() < entry.until) return entry.userId
+    this.#users.delete(token)
+    return undefined
+  }
+
+  remember (token: string, userId: string, expiresAtSeconds: number): void {
+    const until = Math.min(this.now() + this.ttlMs, expiresAtSeconds * 1000)
+    if (until <= this.now() || this.max < 1) return
+    if (this.#users.size >= this.max) this.#users.delete(this.#users.keys().next().value!)
+    this.#users.set(token, { userId, until })
+  }
+
+  get size (): number {
+    return this.#users.size
+  }
+}

@@ -1,6 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { conflict } from '../../src/errors.js'
-import { persistedStatus } from '../../src/status/persisted.js'
 import { IdParams, ok, Success } from '../../src/schemas/common.js'
 import { ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
 import { StatusSchema } from '../../src/schemas/status.js'
@@ -18,11 +16,7 @@ const cancelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Success(StatusSchema), ...withNotFound, 409: ErrorAnswer }
     }
   }, async function cancelReportGeneration (request) {
-    const { id } = request.params
-    const { topic, snapshot: cancelled } = await app.generator.cancel(request.userId, id)
-    const snapshot = cancelled ?? await persistedStatus(app.db, topic)
-    if (!snapshot) throw conflict('아직 생성을 시작하지 않은 보고서여서 취소할 것이 없습니다. 보고서 생성을 시작한 뒤에 취소해 주세요.')
-    return ok(snapshot)
+    return ok(await app.generator.cancelGeneration(request.userId, request.params.id))
   })
 }
 

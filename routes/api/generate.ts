@@ -1,8 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Success } from '../../src/schemas/common.js'
+import { ok, Success } from '../../src/schemas/common.js'
 import { ErrorEnvelope, withNotFound } from '../../src/schemas/error.js'
 import { type GenerateAnswer, GenerateHeadersSchema, GenerateRequestSchema, GenerateResponseSchema } from '../../src/schemas/generation.js'
+
+/** The 202 for a started generation — the same for a repeat of the request with its Idempotency-Key. */
+const accepted = (topicId: number): GenerateAnswer => ok({
+  topic_id: topicId,
+  status: 'generating',
+  message: '보고서 생성을 시작했습니다. 진행 상황은 status_check_url이나 stream_url에서 확인하세요.',
+  status_check_url: `/api/topics/${topicId}/status`,
+  stream_url: `/api/topics/${topicId}/status/stream`
+})
 
 const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/topics/generate', {
@@ -12,8 +21,8 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: [async function replayRepeatedRequest (request, reply) {
       const key = request.headers['idempotency-key']
       if (key === undefined) return
-      const stored = await app.generator.replay(request.userId, { key, body: request.body })
-      if (stored) return reply.code(stored.statusCode as 202).send(stored.body as GenerateAnswer)
+      const started = await app.generator.replay(request.userId, { key, body: request.body })
+      if (started) return reply.code(202).send(accepted(started.topicId))
     }, app.limits.admitGeneration],
     schema: {
       tags: ['topics'],
@@ -38,10 +47,10 @@ const generateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async function startReportGeneration (request, reply) {
     const { topic, plan, template_id: templateId, topic_id: topicId } = request.body
     const key = request.headers['idempotency-key']
-    const answer = await app.generator.enqueue(
+    const started = await app.generator.startGeneration(
       { userId: request.userId, topic: topic.trim(), plan, templateId, topicId, requestId: request.id },
       key === undefined ? undefined : { key, body: request.body })
-    return reply.code(answer.statusCode as 202).send(answer.body as GenerateAnswer)
+    return reply.code(202).send(accepted(started.topicId))
   })
 }
 

@@ -2,12 +2,9 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { EventMessage, FastifyBaseLogger } from 'fastify'
 import { FastifySSEPlugin } from 'fastify-sse-v2'
-import { notFound } from '../../src/errors.js'
-import { persistedStatus } from '../../src/status/persisted.js'
-import { withReportText, type TextPiece } from '../../src/status/report-text.js'
-import { paceStatusStream, type StreamItem } from '../../src/status/stream-pacing.js'
+import type { TextPiece } from '../../src/status/report-text.js'
+import type { StreamItem } from '../../src/status/stream-pacing.js'
 import { isTerminal, type StatusEvent, type StatusSnapshot } from '../../src/status/types.js'
-import { getOwnTopic } from '../../src/topics/repository.js'
 import { IdParams } from '../../src/schemas/common.js'
 import { ErrorEnvelope, withNotFound } from '../../src/schemas/error.js'
 import type { CompletionEvent, ReportTextEvent, StatusUpdateEvent } from '../../src/schemas/status.js'
@@ -27,12 +24,6 @@ const EVENT_STREAM_EXAMPLE = [
   ': ping', '',
   'id: 4', 'data: {"event":"completion","topic_id":1,"status":"completed","progress_percent":100,"artifact_id":123,"error_message":null}', '', ''
 ].join('\n')
-
-/**
- * The id of a completion known only from the topic row (a run finished before the event log
- * existed). Logged runs number their events from 1, so a client echoing 0 back has seen it.
- */
-const PERSISTED_COMPLETION_ID = 0
 
 /** Unnamed events whose JSON says what happened, so `onmessage` sees them all. */
 function toMessage (snapshot: StatusSnapshot, id: number | undefined): EventMessage {
@@ -141,38 +132,16 @@ const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const disconnected = new AbortController()
     reply.raw.once('close', () => disconnected.abort())
 
-    const topic = await getOwnTopic(app.db, request.userId, request.params.id)
     const lastEventId = parseLastEventId(request.headers['last-event-id']) ?? request.query.last_event_id
-    // Ids are the event log's seqs, the same on every replica: what this process does not hold
-    // (another replica's run, or events from before it started) is read back from the log.
-    await app.generator.lifecycle.warm(topic, lastEventId)
-    let latest = app.statusStore.latestEvent(topic.id)
-    const persisted = latest ? undefined : await persistedStatus(app.db, topic)
-    // A run may have begun while the database answered. From here to subscribe() nothing awaits,
-    // so no event can fall between what we looked at and what the subscription delivers.
-    latest ??= app.statusStore.latestEvent(topic.id)
-    if (!latest && !persisted) throw notFound(`No generation status found for topic_id ${topic.id}`)
-
-    const delivered = latest
-      ? isTerminal(latest.snapshot.status) && lastEventId === latest.id
-      : isTerminal(persisted!.status) && lastEventId === PERSISTED_COMPLETION_ID
-    if (delivered) return reply.code(204).send(null)
-
-    let first: EventMessage | undefined
-    let rest: AsyncIterable<StreamItem<StatusEvent | TextPiece>> | undefined
-    if (!latest && isTerminal(persisted!.status)) {
-      first = toMessage(persisted!, PERSISTED_COMPLETION_ID)
-    } else {
-      // Without an entry the database says generating (the run is being set up, or was cut off
-      // by a restart): show that, then wait for the run's live events.
-      if (!latest) first = toMessage(persisted!, undefined)
-      const events = app.statusStore.subscribe(topic.id, { lastEventId, signal: disconnected.signal })
-      const source = request.query.include === 'text' ? withReportText<StatusEvent>(events, app.generator.lifecycle.texts, topic.id) : events
-      rest = paceStatusStream<StatusEvent | TextPiece>(source, { heartbeatMs, idleTimeoutMs, maxDurationMs })
-    }
+    const following = await app.statusReader.followStatus(request.userId, request.params.id, {
+      lastEventId, includeText: request.query.include === 'text', signal: disconnected.signal, pacing: { heartbeatMs, idleTimeoutMs, maxDurationMs }
+    })
+    if (following.delivered) return reply.code(204).send(null)
+    const { first, rest } = following
+    const topicId = request.params.id
 
     reply.header('X-Accel-Buffering', 'no')
-    reply.sse(framed(first, rest, topic.id, retryMs, request.log))
+    reply.sse(framed(first && toMessage(first.snapshot, first.id), rest, topicId, retryMs, request.log))
     return reply
   })
 }

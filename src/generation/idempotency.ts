@@ -6,9 +6,18 @@ import { AppError } from '../errors.js'
 
 type Executor = Pick<Database, 'select' | 'insert'>
 
-export interface StoredAnswer {
-  statusCode: number
-  body: unknown
+/** What a key's first request started. */
+export interface RecordedStart {
+  topicId: number
+}
+
+/** The first request was answered 202 Accepted; the row keeps that beside what it started. */
+const ACCEPTED = 202
+
+/** Rows written before the route shaped its own answers hold the whole 202 body. */
+const topicIdOf = (response: unknown): number => {
+  const recorded = response as { topic_id?: number, data?: { topic_id: number } }
+  return recorded.topic_id ?? recorded.data!.topic_id
 }
 
 /** Keys are opaque to us, but bounded and printable (the draft leaves the format to the server). */
@@ -32,30 +41,31 @@ const mismatch = () => new AppError('IDEMPOTENCY_KEY_REUSED',
   })
 
 /**
- * The answer recorded for the key, if it is still fresh: the same body replays it, another body is
- * a 422 (draft-ietf-httpapi-idempotency-key-header §2.7).
+ * What the key's first request started, if the record is still fresh: the same body gets it again,
+ * another body is a 422 (draft-ietf-httpapi-idempotency-key-header §2.7).
  */
-export async function replay (db: Executor, userId: string, key: string, print: string, ttlMs: number): Promise<StoredAnswer | undefined> {
+export async function replay (db: Executor, userId: string, key: string, print: string, ttlMs: number): Promise<RecordedStart | undefined> {
   const [row] = await db.select().from(idempotencyKeys).where(and(
     eq(idempotencyKeys.userId, userId),
     eq(idempotencyKeys.key, key),
     sql`${idempotencyKeys.createdAt} > now() - make_interval(secs => ${ttlMs / 1000})`))
   if (!row) return undefined
   if (row.fingerprint !== print) throw mismatch()
-  return { statusCode: row.statusCode, body: row.response }
+  return { topicId: topicIdOf(row.response) }
 }
 
 /**
- * Records the answer in the transaction that did the work. Returns false if another request with
- * the same key committed first (the caller rolls back and replays that one's answer). An expired
- * record is replaced.
+ * Records what the request started, in the transaction that did the work. Returns false if another
+ * request with the same key committed first (the caller rolls back and replays that one's). An
+ * expired record is replaced.
  */
-export async function remember (db: Executor, userId: string, key: string, print: string, answer: StoredAnswer, ttlMs: number): Promise<boolean> {
+export async function remember (db: Executor, userId: string, key: string, print: string, topicId: number, ttlMs: number): Promise<boolean> {
+  const response = { topic_id: topicId }
   const rows = await db.insert(idempotencyKeys)
-    .values({ userId, key, fingerprint: print, statusCode: answer.statusCode, response: answer.body })
+    .values({ userId, key, fingerprint: print, statusCode: ACCEPTED, response })
     .onConflictDoUpdate({
       target: [idempotencyKeys.userId, idempotencyKeys.key],
-      set: { fingerprint: print, statusCode: answer.statusCode, response: answer.body, createdAt: sql`now()` },
+      set: { fingerprint: print, statusCode: ACCEPTED, response, createdAt: sql`now()` },
       setWhere: sql`${idempotencyKeys.createdAt} <= now() - make_interval(secs => ${ttlMs / 1000})`
     })
     .returning({ key: idempotencyKeys.key })

@@ -1,14 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { and, asc, count, eq, isNull, lt, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database, DatabaseHandle, Unlisten } from '../db/client.js'
 import { topics, type PlanSection, type TopicRow } from '../db/schema.js'
-import { conflict } from '../errors.js'
-import { getOwnTopic } from '../topics/repository.js'
 import type { StatusStore } from '../status/store.js'
 import { type ProgressPatch, type StatusEvent, type StatusSnapshot } from '../status/types.js'
 import { ReportTexts, type TextPiece } from '../status/report-text.js'
-import { appendEvent, dropEvents, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
+import { appendEvent, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
 
 export const CONFLICT_MESSAGE = '이 주제의 보고서를 이미 생성하고 있습니다. 진행 상황을 확인하거나, 생성을 취소한 뒤 다시 시도해 주세요.'
 export const INTERRUPTED_MESSAGE = '서버가 다시 시작되어 생성이 중단되었습니다 (interrupted). 다시 시도해 주세요.'
@@ -29,13 +27,21 @@ export interface Run {
 }
 
 export interface ClaimRequest {
-  topicId: number
   userId: string
+  /** The caller's topic to generate again; without it a new topic is made. */
+  topicId?: number
   topic: string
-  templateId: number
+  /** The caller's or a shared template; without it the default. */
+  templateId?: number | null
   plan: string
   sections: PlanSection[]
   jobId: string
+}
+
+/** A claimed run's topic and its first event. */
+export interface Claim {
+  topicId: number
+  event: StatusEvent
 }
 
 /** The run's row no longer names it (cancelled, or replaced by a newer run): it must write nothing. */
@@ -62,9 +68,16 @@ function parse<T> (payload: string): T | undefined {
   }
 }
 
+const WAITING_NEXT = '생성 대기 중: 곧 작성을 시작합니다'
+/** A format() string for PostgreSQL and for waitingStep: the reports ahead, then the place in line. */
+const WAITING_BEHIND = '생성 대기 중: 앞에 %s건이 있습니다 (대기 순서 %s번째)'
+
 function waitingStep (ahead: number): string {
-  return ahead === 0 ? '생성 대기 중: 곧 작성을 시작합니다' : `생성 대기 중: 앞에 ${ahead}건이 있습니다 (대기 순서 ${ahead + 1}번째)`
+  return ahead === 0 ? WAITING_NEXT : WAITING_BEHIND.replace('%s', String(ahead)).replace('%s', String(ahead + 1))
 }
+
+/** How often, at most, the reports waiting in line are told their new place. */
+const QUEUE_PLACES_INTERVAL_MS = 1000
 
 const runGuard = (run: Run) => run.attempt === undefined
   ? sql`status = 'generating' and generation_job_id = ${run.jobId}`
@@ -110,6 +123,9 @@ export class GenerationLifecycle {
   }
 
   async close (): Promise<void> {
+    clearTimeout(this.#placesTimer)
+    this.#placesTimer = undefined
+    await this.#refreshing
     const unlisten = this.#unlisten.splice(0)
     await Promise.allSettled(unlisten.map((stop) => stop()))
   }
@@ -187,47 +203,68 @@ export class GenerationLifecycle {
   }
 
   /**
-   * queued: claims the topic for a new run, inside the caller's transaction (which also records the
-   * job, so both or neither happen). A topic already generating — here or on any replica — is a 409:
-   * the conditional update is the lock.
+   * queued: claims a topic for a new run — a new topic, or the caller's own that is not generating
+   * (on any replica: the conditional write is the lock) — inside the caller's transaction, which
+   * also records the job, so both or neither happen. One statement does it all, since /generate
+   * waits on every round trip: the template check, the row, the dropped history of an earlier run,
+   * the first event with the run's place in line, and the NOTIFY. Returns undefined when nothing
+   * was claimed; the caller finds out why (no such template or topic, or a 409).
    */
-  async claim (tx: Transaction, request: ClaimRequest): Promise<StatusEvent> {
-    const startedAt = new Date()
-    const [claimed] = await tx.update(topics).set({
-      topic: request.topic,
-      templateId: request.templateId,
-      plan: request.plan,
-      planSections: request.sections,
-      status: 'generating',
-      generationStartedAt: startedAt,
-      generationCompletedAt: null,
-      generationError: null,
-      generationJobId: request.jobId,
-      generationAttempt: 0,
-      updatedAt: startedAt
-    }).where(and(eq(topics.id, request.topicId), eq(topics.userId, request.userId), ne(topics.status, 'generating'))).returning({ id: topics.id })
-    if (!claimed) {
-      // Deleted since the caller checked it is the user's: that is the answer, not a run in progress.
-      await getOwnTopic(tx, request.userId, request.topicId)
-      throw conflict(CONFLICT_MESSAGE)
-    }
-    // A new run starts a new history; its seqs go on from the old run's, so no id repeats.
-    await dropEvents(tx, request.topicId)
-    const [ahead] = await tx.select({ n: count() }).from(topics).where(and(
-      eq(topics.status, 'generating'), eq(topics.generationAttempt, 0), ne(topics.id, request.topicId), lt(topics.generationStartedAt, startedAt)))
-    const snapshot: StatusSnapshot = {
-      topic_id: request.topicId,
+  async claim (tx: Transaction, request: ClaimRequest): Promise<Claim | undefined> {
+    const startedAt = iso(new Date())
+    // topic_id and current_step are filled in by the statement; the rest of the shape is this one.
+    const first: StatusSnapshot = {
+      topic_id: 0,
       status: 'generating',
       progress_percent: 0,
-      current_step: waitingStep(ahead?.n ?? 0),
-      started_at: iso(startedAt),
+      current_step: null,
+      started_at: startedAt,
       estimated_completion: null,
       artifact_id: null,
       completed_at: null,
       error_message: null
     }
-    const seq = await appendEvent(tx, { topicId: request.topicId, snapshot, guard: runGuard(request) })
-    return { id: seq!, snapshot }
+    const template = request.templateId == null
+      ? sql`is_default`
+      : sql`id = ${request.templateId} and (owner_id is null or owner_id = ${request.userId})`
+    const sections = JSON.stringify(request.sections)
+    const claimed = request.topicId === undefined
+      ? sql`
+        insert into topics (user_id, topic, template_id, plan, plan_sections, status, generation_started_at, generation_job_id, generation_attempt, event_seq, updated_at)
+        select ${request.userId}, ${request.topic}, template.id, ${request.plan}, ${sections}::jsonb, 'generating', ${startedAt}::timestamptz, ${request.jobId}, 0, 1, ${startedAt}::timestamptz
+        from template
+        returning id, user_id, event_seq`
+      : sql`
+        update topics set topic = ${request.topic}, template_id = template.id, plan = ${request.plan}, plan_sections = ${sections}::jsonb,
+          status = 'generating', generation_started_at = ${startedAt}::timestamptz, generation_completed_at = null, generation_error = null,
+          generation_job_id = ${request.jobId}, generation_attempt = 0, event_seq = event_seq + 1, updated_at = ${startedAt}::timestamptz
+        from template
+        where topics.id = ${request.topicId} and topics.user_id = ${request.userId} and topics.status <> 'generating'
+        returning topics.id, topics.user_id, topics.event_seq`
+    const result = await tx.execute(sql`
+      with template as (
+        select id from templates where ${template} limit 1
+      ), ahead as (
+        select count(*)::int as n from topics
+        where status = 'generating' and generation_attempt = 0 and generation_started_at < ${startedAt}::timestamptz
+      ), claimed as (${claimed}
+      ), dropped as (
+        -- A new run starts a new history; its seqs go on from the old run's, so no id repeats.
+        delete from generation_events where topic_id in (select id from claimed)
+      ), first as (
+        select claimed.id, claimed.user_id, claimed.event_seq, ahead.n,
+          ${JSON.stringify(first)}::jsonb || jsonb_build_object('topic_id', claimed.id, 'current_step',
+            case when ahead.n = 0 then ${WAITING_NEXT} else format(${WAITING_BEHIND}, ahead.n, ahead.n + 1) end) as event
+        from claimed, ahead
+      ), logged as (
+        insert into generation_events (topic_id, seq, event) select id, event_seq, event from first
+      )
+      select id, event_seq, n, pg_notify(${EVENTS_CHANNEL}, json_build_object('t', id, 's', event_seq, 'e', event, 'u', user_id)::text)
+      from first`)
+    const [row] = rowsOf<{ id: number, event_seq: number, n: number }>(result)
+    if (!row) return undefined
+    const topicId = Number(row.id)
+    return { topicId, event: { id: Number(row.event_seq), snapshot: { ...first, topic_id: topicId, current_step: waitingStep(Number(row.n)) } } }
   }
 
   /** After the claim's transaction has committed: this replica shows it at once, before its NOTIFY arrives. */
@@ -247,7 +284,7 @@ export class GenerationLifecycle {
       estimated_completion: null,
       error_message: null
     }, sql`generation_attempt = ${attempt}`)
-    await this.#refreshQueuePlaces()
+    this.#queueMoved()
   }
 
   /** Progress of the run. Progress never goes back within an attempt, and 100 is for completed. */
@@ -416,6 +453,23 @@ export class GenerationLifecycle {
   #refreshing: Promise<void> | undefined
   /** The queue moved again while a refresh was running: it runs once more, with the new places. */
   #refreshAgain = false
+  #placesTimer: NodeJS.Timeout | undefined
+  #placesRefreshedAt = 0
+
+  /**
+   * A report left the line: the ones still waiting learn their new place, at most once every
+   * QUEUE_PLACES_INTERVAL_MS. Under load every start moves the line, and writing ten places per
+   * start took the database from the requests.
+   */
+  #queueMoved (): void {
+    if (this.#placesTimer) return
+    const wait = Math.max(0, this.#placesRefreshedAt + QUEUE_PLACES_INTERVAL_MS - Date.now())
+    this.#placesTimer = setTimeout(() => {
+      this.#placesTimer = undefined
+      this.#placesRefreshedAt = Date.now()
+      this.#refreshQueuePlaces().catch(() => {})
+    }, wait)
+  }
 
   /** The queue moved: the reports still waiting learn their new place (the first few; coalesced). */
   async #refreshQueuePlaces (): Promise<void> {

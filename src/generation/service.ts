@@ -5,18 +5,20 @@ import type { Job, PgBoss } from 'pg-boss'
 import { fromDrizzle, type DrizzleTransactionLike } from 'pg-boss'
 import { saveFinishedReport } from '../artifacts/repository.js'
 import type { DatabaseHandle } from '../db/client.js'
-import { topics, type TopicRow } from '../db/schema.js'
-import { AppError } from '../errors.js'
+import { topics } from '../db/schema.js'
+import { AppError, conflict } from '../errors.js'
 import { IncompleteReportError, InvalidModelOutputError, LlmServiceError, type LlmProvider } from '../llm/provider.js'
 import { parsePlanMarkdown } from '../planning/plan-markdown.js'
+import { StatusReader } from '../status/reader.js'
 import type { StatusStore } from '../status/store.js'
 import type { StatusSnapshot } from '../status/types.js'
 import { resolveTemplate } from '../templates/repository.js'
-import { createTopic, getOwnTopic } from '../topics/repository.js'
+import { getOwnTopic } from '../topics/repository.js'
+import { BackgroundLane, throughLane } from './background-lane.js'
 import { ConversionPool } from './conversion-pool.js'
 import { pruneFinishedRuns } from './event-log.js'
-import { fingerprint, forgetExpired, remember, replay, type StoredAnswer } from './idempotency.js'
-import { exhaustedMessage, GenerationLifecycle, RunSupersededError, type Run } from './lifecycle.js'
+import { fingerprint, forgetExpired, remember, replay } from './idempotency.js'
+import { CONFLICT_MESSAGE, exhaustedMessage, GenerationLifecycle, RunSupersededError, type Claim, type Run } from './lifecycle.js'
 import { ProgressTracker } from './progress.js'
 import { reportUserPrompt } from './prompts.js'
 import { openJobQueue, REPORT_DEAD_QUEUE, REPORT_QUEUE, type ReportJobData } from './queue.js'
@@ -98,9 +100,10 @@ function reportTitle (markdown: string): string | undefined {
   return parsePlanMarkdown(markdown).title || undefined
 }
 
-export interface StartAnswer {
-  statusCode: number
-  body: unknown
+export interface StartedGeneration {
+  topicId: number
+  /** The outcome of an earlier request with the same Idempotency-Key and body: nothing new started. */
+  replayed: boolean
 }
 
 /**
@@ -111,7 +114,13 @@ export interface StartAnswer {
  */
 export class GenerationService {
   readonly lifecycle: GenerationLifecycle
+  /** Reading a run's status and following its stream, on any replica. */
+  readonly statusReader: StatusReader
   readonly #options: GenerationServiceOptions
+  readonly #lane = new BackgroundLane()
+  /** The database, with the job handlers' statements behind the requests' on PGlite. */
+  readonly #database: DatabaseHandle
+  readonly #queueDatabase: DatabaseHandle
   /** The jobs being written here, by job: a topic's cancelled run may still be unwinding beside its new one. */
   readonly #running = new Set<string>()
   readonly #conversions = new ConversionPool()
@@ -125,7 +134,11 @@ export class GenerationService {
 
   constructor (options: GenerationServiceOptions) {
     this.#options = options
-    this.lifecycle = new GenerationLifecycle({ database: options.database, store: options.store, log: options.log, maxAttempts: options.maxAttempts })
+    const { database, queueDatabase } = throughLane(options.database, this.#lane)
+    this.#database = database
+    this.#queueDatabase = queueDatabase
+    this.lifecycle = new GenerationLifecycle({ database, store: options.store, log: options.log, maxAttempts: options.maxAttempts })
+    this.statusReader = new StatusReader(database.db, options.store, this.lifecycle)
   }
 
   get runningCount () { return this.#running.size }
@@ -135,11 +148,12 @@ export class GenerationService {
 
   /** Opens the queue, follows the other replicas, recovers what a crash left, and starts the workers. */
   async start (): Promise<void> {
-    const { database, log } = this.#options
+    const { log } = this.#options
+    const database = this.#database
     await this.lifecycle.listen()
     await this.lifecycle.failOrphans()
     const boss = this.#boss = await openJobQueue({
-      database,
+      database: this.#queueDatabase,
       log,
       maxAttempts: this.#options.maxAttempts,
       heartbeatSeconds: this.#options.heartbeatSeconds,
@@ -154,7 +168,7 @@ export class GenerationService {
     for (let slot = 0; slot < this.#options.concurrency; slot++) {
       let workerId = ''
       workerId = await boss.work<ReportJobData>(REPORT_QUEUE, { pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 5 }, async ([job]) => {
-        const handling = this.#run(job!)
+        const handling = this.#lane.run(() => this.#run(job!))
         this.#handlers.add(handling)
         try {
           await handling
@@ -165,9 +179,9 @@ export class GenerationService {
       })
     }
     await boss.work<ReportJobData>(REPORT_DEAD_QUEUE, { pollingIntervalSeconds: 5, notifyPollingIntervalSeconds: 30 }, async ([job]) => {
-      await this.#giveUp(job!)
+      await this.#lane.run(() => this.#giveUp(job!))
     })
-    this.#upkeep = setInterval(() => { this.#keepSmall().catch(() => {}) }, Math.min(this.#options.statusTtlMs, 600_000)).unref()
+    this.#upkeep = setInterval(() => { this.#lane.run(() => this.#keepSmall()).catch(() => {}) }, Math.min(this.#options.statusTtlMs, 600_000)).unref()
   }
 
   async #releaseStaleJobs (boss: PgBoss): Promise<void> {
@@ -179,85 +193,91 @@ export class GenerationService {
 
   async #keepSmall (): Promise<void> {
     try {
-      await pruneFinishedRuns(this.#options.database.db, this.#options.statusTtlMs)
-      await forgetExpired(this.#options.database.db, this.#options.idempotencyKeyTtlMs)
+      await pruneFinishedRuns(this.#database.db, this.#options.statusTtlMs)
+      await forgetExpired(this.#database.db, this.#options.idempotencyKeyTtlMs)
     } catch (error) {
       this.#options.log.warn({ err: error }, 'could not prune the event log')
     }
   }
 
   /**
-   * Claims the topic and enqueues its job in one transaction, so either both happen or neither.
-   * With an Idempotency-Key the answer is recorded in the same transaction and replayed for a
-   * repeat of the same request.
+   * The "start a generation" use case: claims the topic (409 while it is generating) and enqueues
+   * its job in one transaction, so either both happen or neither. With an Idempotency-Key the
+   * outcome is recorded in the same transaction, and a repeat of the same request (same key and
+   * body) gets it again without starting anything; the same key with another body is a 422.
    */
-  async enqueue (request: GenerationRequest, idempotency?: { key: string, body: unknown }): Promise<StartAnswer> {
+  async startGeneration (request: GenerationRequest, idempotency?: { key: string, body: unknown }): Promise<StartedGeneration> {
     if (!this.#accepting || !this.#boss) throw new AppError('SERVICE_UNAVAILABLE', '서버가 곧 멈추기 때문에 지금은 생성을 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.')
     const boss = this.#boss
-    const { db } = this.#options.database
+    const { db } = this.#database
     const ttl = this.#options.idempotencyKeyTtlMs
     const print = idempotency && fingerprint(idempotency.body)
     if (idempotency) {
       const stored = await replay(db, request.userId, idempotency.key, print!, ttl)
-      if (stored) return stored
+      if (stored) return { topicId: stored.topicId, replayed: true }
     }
 
-    const template = await resolveTemplate(db, request.userId, request.templateId)
-    if (request.topicId !== undefined) await getOwnTopic(db, request.userId, request.topicId)
-    const { sections } = parsePlanMarkdown(request.plan)
     const jobId = randomUUID()
-    const answerFor = (topicId: number): StoredAnswer => ({
-      statusCode: 202,
-      body: {
-        success: true,
-        data: {
-          topic_id: topicId,
-          status: 'generating',
-          message: '보고서 생성을 시작했습니다. 진행 상황은 status_check_url이나 stream_url에서 확인하세요.',
-          status_check_url: `/api/topics/${topicId}/status`,
-          stream_url: `/api/topics/${topicId}/status/stream`
-        }
-      }
-    })
-
+    const claimRequest = {
+      userId: request.userId,
+      topicId: request.topicId,
+      topic: request.topic,
+      templateId: request.templateId,
+      plan: request.plan,
+      sections: parsePlanMarkdown(request.plan).sections,
+      jobId
+    }
+    let claim: Claim | undefined
     try {
       // Everything in one transaction — the new topic too, so a request that loses an
       // Idempotency-Key race leaves nothing behind.
-      const { answer, topicId, queued } = await db.transaction(async (tx) => {
-        const topicId = request.topicId ?? (await createTopic(tx, { userId: request.userId, topic: request.topic, templateId: template.id })).id
-        const answer = answerFor(topicId)
-        if (idempotency && !await remember(tx, request.userId, idempotency.key, print!, answer, ttl)) throw new KeyTaken()
-        const queued = await this.lifecycle.claim(tx, { topicId, userId: request.userId, topic: request.topic, templateId: template.id, plan: request.plan, sections, jobId })
-        await boss.send(REPORT_QUEUE, { topicId, run: jobId, requestId: request.requestId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
-        return { answer, topicId, queued }
+      claim = await db.transaction(async (tx) => {
+        const claimed = await this.lifecycle.claim(tx, claimRequest)
+        if (!claimed) return undefined
+        if (idempotency && !await remember(tx, request.userId, idempotency.key, print!, claimed.topicId, ttl)) throw new KeyTaken()
+        await boss.send(REPORT_QUEUE, { topicId: claimed.topicId, run: jobId, requestId: request.requestId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
+        return claimed
       })
-      this.lifecycle.claimed(topicId, queued, request.userId)
-      return answer
     } catch (error) {
       if (!(error instanceof KeyTaken)) throw error
       const stored = await replay(db, request.userId, idempotency!.key, print!, ttl)
       if (!stored) throw new AppError('CONFLICT', '같은 Idempotency-Key의 요청을 아직 처리하고 있습니다. 잠시 후 같은 요청을 다시 보내 주세요.')
-      return stored
+      return { topicId: stored.topicId, replayed: true }
     }
+    if (!claim) {
+      // Nothing was claimed: these say which of the claim's conditions failed (404s), else it is a 409.
+      await resolveTemplate(db, request.userId, request.templateId)
+      if (request.topicId !== undefined) await getOwnTopic(db, request.userId, request.topicId)
+      throw conflict(CONFLICT_MESSAGE)
+    }
+    this.lifecycle.claimed(claim.topicId, claim.event, request.userId)
+    return { topicId: claim.topicId, replayed: false }
   }
 
-  /** The answer recorded for an earlier request with this Idempotency-Key and body, if any (another body is a 422). */
-  async replay (userId: string, idempotency: { key: string, body: unknown }): Promise<StartAnswer | undefined> {
-    return replay(this.#options.database.db, userId, idempotency.key, fingerprint(idempotency.body), this.#options.idempotencyKeyTtlMs)
+  /** What an earlier request with this Idempotency-Key and body started, if any (another body is a 422). */
+  async replay (userId: string, idempotency: { key: string, body: unknown }): Promise<StartedGeneration | undefined> {
+    const stored = await replay(this.#database.db, userId, idempotency.key, fingerprint(idempotency.body), this.#options.idempotencyKeyTtlMs)
+    return stored && { topicId: stored.topicId, replayed: true }
   }
 
-  /** Cancels the caller's report from any replica; idempotent. Answers the topic too, for callers that need it. */
-  async cancel (userId: string, topicId: number): Promise<{ topic: TopicRow, snapshot: StatusSnapshot | undefined }> {
-    const topic = await getOwnTopic(this.#options.database.db, userId, topicId)
+  /**
+   * The "cancel" use case, from any replica: the caller's report stops and saves nothing.
+   * Idempotent: a report that has finished or been cancelled answers its current status; one that
+   * was planned but never generated is a 409.
+   */
+  async cancelGeneration (userId: string, topicId: number): Promise<StatusSnapshot> {
+    const topic = await getOwnTopic(this.#database.db, userId, topicId)
     const { snapshot, jobId } = await this.lifecycle.cancel(topic)
     // A waiting job must not be taken up; a running one learns of the cancel from the event itself.
     if (jobId) await this.#boss?.cancel(REPORT_QUEUE, jobId).catch(() => {})
-    return { topic, snapshot }
+    const status = snapshot ?? await this.statusReader.statusOf(topic)
+    if (!status) throw conflict('아직 생성을 시작하지 않은 보고서여서 취소할 것이 없습니다. 보고서 생성을 시작한 뒤에 취소해 주세요.')
+    return status
   }
 
   /** The job handler: writes one report, from the start, and records how it ended. */
   async #run (job: Job<ReportJobData>): Promise<void> {
-    const { db } = this.#options.database
+    const { db } = this.#database
     const { llm, log: rootLog } = this.#options
     const attempt = job.retryCount + 1
     const run: Run = { topicId: job.data.topicId, jobId: job.data.run, attempt }

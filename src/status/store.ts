@@ -4,6 +4,8 @@ import { isTerminal, type ProgressPatch, type StatusEvent, type StatusSnapshot }
 export interface StatusStoreOptions {
   /** How long a finished (completed or failed) entry stays after it finishes. */
   ttlMs: number
+  /** Finished entries kept at most; the oldest go first (a later read loads them from the log again). */
+  maxFinished?: number
   /** Events kept per topic for Last-Event-ID resume; also how far a subscriber may fall behind. */
   historySize?: number
   now?: () => number
@@ -37,12 +39,15 @@ export class StatusStore {
   readonly #subscribers = new Map<number, Set<Subscription>>()
   readonly #ttlMs: number
   readonly #historySize: number
+  readonly #maxFinished: number
   readonly #now: () => number
   readonly #sweeper: NodeJS.Timeout
   #closed = false
 
-  constructor ({ ttlMs, historySize = 200, now = Date.now }: StatusStoreOptions) {
+  constructor ({ ttlMs, maxFinished = 1000, historySize = 200, now = Date.now }: StatusStoreOptions) {
     if (!(ttlMs > 0)) throw new RangeError(`ttlMs must be positive, got ${ttlMs}`)
+    if (!Number.isInteger(maxFinished) || maxFinished < 0) throw new RangeError(`maxFinished must be a non-negative integer, got ${maxFinished}`)
+    this.#maxFinished = maxFinished
     if (!Number.isInteger(historySize) || historySize < 1) throw new RangeError(`historySize must be a positive integer, got ${historySize}`)
     this.#ttlMs = ttlMs
     this.#historySize = historySize
@@ -105,8 +110,8 @@ export class StatusStore {
     }
     if (ownerId !== undefined) entry.ownerId = ownerId
     entry.lastId = event.id - 1
-    if (isTerminal(event.snapshot.status)) this.#finishedAt.set(topicId, this.#now())
-    this.#publish(topicId, entry, event.snapshot)
+    if (isTerminal(event.snapshot.status)) this.#finish(topicId, entry, event.snapshot)
+    else this.#publish(topicId, entry, event.snapshot)
     return true
   }
 
@@ -266,9 +271,22 @@ export class StatusStore {
     return [entry, snapshot]
   }
 
+  /**
+   * A run's last event: its subscribers get it, and of its history only it stays — what a client
+   * that missed the rest needs (a resume by id reads the rest back from the event log; see
+   * generation/lifecycle.ts warm()). Finished entries are a bounded cache: the oldest make room.
+   */
   #finish (topicId: number, entry: Entry, snapshot: StatusSnapshot): StatusSnapshot {
+    this.#finishedAt.delete(topicId)
     this.#finishedAt.set(topicId, this.#now())
-    return this.#publish(topicId, entry, snapshot)
+    const final = this.#publish(topicId, entry, snapshot)
+    entry.history.splice(0, entry.history.length - 1)
+    for (const [oldest] of this.#finishedAt) {
+      if (this.#finishedAt.size <= this.#maxFinished) break
+      this.#finishedAt.delete(oldest)
+      this.#entries.delete(oldest)
+    }
+    return final
   }
 
   /** Synchronous and O(subscribers): each subscriber only queues the event. */

@@ -296,3 +296,32 @@ t.test('options are validated', async (t) => {
   t.throws(() => new StatusStore({ ttlMs: 0 }), RangeError)
   t.throws(() => new StatusStore({ ttlMs: 10, historySize: 0 }), RangeError)
 })
+
+t.test('a finished run keeps only its final event in memory; a resume from before it gets that event', async (t) => {
+  const store = makeStore(t)
+  store.begin(1, 'a')
+  for (let i = 0; i < 10; i++) store.update(1, { progress_percent: 10 + i })
+  store.complete(1, 9)
+  t.equal(store.oldestEventId(1), 12, 'the history is the completion alone')
+  t.same(ids(await drain(store.subscribe(1, { lastEventId: 3 }))), [12, 'done'], 'what the missed events add up to')
+  t.same(ids(await drain(store.subscribe(1, { lastEventId: 12 }))), ['done'], 'a reader that saw it gets nothing more')
+  store.backfill(1, [{ id: 11, snapshot: { ...store.get(1)!, status: 'generating', progress_percent: 19 } }])
+  t.same(ids(await drain(store.subscribe(1, { lastEventId: 10 }))), [11, 12, 'done'], 'events read back from the log fill in a resume')
+})
+
+t.test('finished entries are a bounded cache: the oldest go first, runs under way never', async (t) => {
+  const store = makeStore(t, { maxFinished: 2 })
+  store.begin(100, 'still running')
+  for (const id of [1, 2, 3]) {
+    store.begin(id, 'a')
+    store.complete(id, id)
+  }
+  t.equal(store.get(1), undefined, 'the oldest finished entry made room')
+  t.equal(store.get(2)?.status, 'completed')
+  t.equal(store.get(3)?.status, 'completed')
+  t.equal(store.get(100)?.status, 'generating')
+  t.equal(store.size, 3)
+  store.apply(4, { id: 7, snapshot: { ...store.get(3)!, topic_id: 4 } }, 'someone')
+  t.equal(store.get(2), undefined, 'a final event from another replica counts too')
+  t.equal(store.get(4)?.status, 'completed')
+})
