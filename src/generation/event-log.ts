@@ -82,11 +82,6 @@ export async function latestEvent (db: Database, topicId: number): Promise<Statu
   return row && { id: row.seq, snapshot: row.event as StatusSnapshot }
 }
 
-/** A new run starts a new history: the previous run's events go, its last seq stays counted. */
-export async function dropEvents (db: Executor, topicId: number): Promise<void> {
-  await db.execute(sql`delete from generation_events where topic_id = ${topicId}`)
-}
-
 /**
  * Keeps the log small: of a run that finished more than `olderThanMs` ago only the final event
  * stays (the answer for /status and the stream's completion), the progress before it goes.
