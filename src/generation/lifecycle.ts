@@ -3,9 +3,12 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database, DatabaseHandle, Unlisten } from '../db/client.js'
 import { topics, type PlanSection, type TopicRow } from '../db/schema.js'
+import { conflict } from '../errors.js'
 import type { StatusStore } from '../status/store.js'
 import { type ProgressPatch, type StatusEvent, type StatusSnapshot } from '../status/types.js'
 import { ReportTexts, type TextPiece } from '../status/report-text.js'
+import { resolveTemplate } from '../templates/repository.js'
+import { getOwnTopic } from '../topics/repository.js'
 import { appendEvent, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
 
 export const CONFLICT_MESSAGE = '이 주제의 보고서를 이미 생성하고 있습니다. 진행 상황을 확인하거나, 생성을 취소한 뒤 다시 시도해 주세요.'
@@ -207,10 +210,11 @@ export class GenerationLifecycle {
    * (on any replica: the conditional write is the lock) — inside the caller's transaction, which
    * also records the job, so both or neither happen. One statement does it all, since /generate
    * waits on every round trip: the template check, the row, the dropped history of an earlier run,
-   * the first event with the run's place in line, and the NOTIFY. Returns undefined when nothing
-   * was claimed; the caller finds out why (no such template or topic, or a 409).
+   * the first event with the run's place in line, and the NOTIFY. When nothing was claimed, the
+   * reason is looked up only then: no such template or topic for the user (404s, a topic deleted
+   * since the caller saw it included), else a run in progress (409).
    */
-  async claim (tx: Transaction, request: ClaimRequest): Promise<Claim | undefined> {
+  async claim (tx: Transaction, request: ClaimRequest): Promise<Claim> {
     const startedAt = iso(new Date())
     // topic_id and current_step are filled in by the statement; the rest of the shape is this one.
     const first: StatusSnapshot = {
@@ -262,7 +266,11 @@ export class GenerationLifecycle {
       select id, event_seq, n, pg_notify(${EVENTS_CHANNEL}, json_build_object('t', id, 's', event_seq, 'e', event, 'u', user_id)::text)
       from first`)
     const [row] = rowsOf<{ id: number, event_seq: number, n: number }>(result)
-    if (!row) return undefined
+    if (!row) {
+      await resolveTemplate(tx, request.userId, request.templateId)
+      if (request.topicId !== undefined) await getOwnTopic(tx, request.userId, request.topicId)
+      throw conflict(CONFLICT_MESSAGE)
+    }
     const topicId = Number(row.id)
     return { topicId, event: { id: Number(row.event_seq), snapshot: { ...first, topic_id: topicId, current_step: waitingStep(Number(row.n)) } } }
   }

@@ -18,7 +18,7 @@ import { BackgroundLane, throughLane } from './background-lane.js'
 import { ConversionPool } from './conversion-pool.js'
 import { pruneFinishedRuns } from './event-log.js'
 import { fingerprint, forgetExpired, remember, replay } from './idempotency.js'
-import { CONFLICT_MESSAGE, exhaustedMessage, GenerationLifecycle, RunSupersededError, type Claim, type Run } from './lifecycle.js'
+import { exhaustedMessage, GenerationLifecycle, RunSupersededError, type Claim, type Run } from './lifecycle.js'
 import { ProgressTracker } from './progress.js'
 import { reportUserPrompt } from './prompts.js'
 import { openJobQueue, REPORT_DEAD_QUEUE, REPORT_QUEUE, type ReportJobData } from './queue.js'
@@ -227,13 +227,12 @@ export class GenerationService {
       sections: parsePlanMarkdown(request.plan).sections,
       jobId
     }
-    let claim: Claim | undefined
+    let claim: Claim
     try {
       // Everything in one transaction — the new topic too, so a request that loses an
       // Idempotency-Key race leaves nothing behind.
       claim = await db.transaction(async (tx) => {
         const claimed = await this.lifecycle.claim(tx, claimRequest)
-        if (!claimed) return undefined
         if (idempotency && !await remember(tx, request.userId, idempotency.key, print!, claimed.topicId, ttl)) throw new KeyTaken()
         await boss.send(REPORT_QUEUE, { topicId: claimed.topicId, run: jobId, requestId: request.requestId } satisfies ReportJobData, { id: jobId, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) })
         return claimed
@@ -243,12 +242,6 @@ export class GenerationService {
       const stored = await replay(db, request.userId, idempotency!.key, print!, ttl)
       if (!stored) throw new AppError('CONFLICT', '같은 Idempotency-Key의 요청을 아직 처리하고 있습니다. 잠시 후 같은 요청을 다시 보내 주세요.')
       return { topicId: stored.topicId, replayed: true }
-    }
-    if (!claim) {
-      // Nothing was claimed: these say which of the claim's conditions failed (404s), else it is a 409.
-      await resolveTemplate(db, request.userId, request.templateId)
-      if (request.topicId !== undefined) await getOwnTopic(db, request.userId, request.topicId)
-      throw conflict(CONFLICT_MESSAGE)
     }
     this.lifecycle.claimed(claim.topicId, claim.event, request.userId)
     return { topicId: claim.topicId, replayed: false }
