@@ -9,7 +9,6 @@ import type { PlanRefinement } from './plan-refinement.js'
 interface Running {
   refinement: PlanRefinement
   events: EventEmitter
-  saved: Promise<void>
 }
 
 /**
@@ -19,6 +18,8 @@ interface Running {
  */
 export class PlanDrafts {
   private readonly running = new Map<number, Running>()
+  /** Every refinement's save still to come, replaced ones' too, for close to wait on. */
+  private readonly saving = new Set<Promise<void>>()
   /**
    * The saves run one after another: they can wait, while `/plan`'s own insert cannot, and on a
    * busy database (PGlite above all, with its one connection) a crowd of them would hold it up.
@@ -31,15 +32,21 @@ export class PlanDrafts {
     return this.running.has(topicId)
   }
 
+  /**
+   * Planning the topic again replaces its draft, so the model still describing the old plan is
+   * stopped, and what it wrote is left out: its sections are not the new plan's.
+   */
   track (topicId: number, refinement: PlanRefinement, log: FastifyBaseLogger) {
+    this.running.get(topicId)?.refinement.abort()
     const events = new EventEmitter()
     events.setMaxListeners(0)
     const unsubscribe = refinement.subscribe((item) => events.emit('event', { event: 'section', topic_id: topicId, ...item } satisfies PlanSectionEvent))
     const saved = refinement.finished.then(async (outcome) => {
       unsubscribe()
+      const current = this.running.get(topicId)?.refinement === refinement
       let draft: PlanDraft | undefined
       const save = this.saveQueue.then(async () => {
-        draft = await mergeModelDescriptions(this.db, topicId, refinement.descriptions)
+        if (current) draft = await mergeModelDescriptions(this.db, topicId, refinement.descriptions)
         if (outcome.usage) await recordAiUsage(this.db, topicId, 'plan', outcome.usage)
       })
       this.saveQueue = save.catch(() => {})
@@ -48,12 +55,18 @@ export class PlanDrafts {
       } catch (error) {
         log.error({ err: error, topicId }, 'saving the model\'s plan descriptions failed')
       }
+      if (!current) {
+        events.emit('end')
+        return
+      }
       if (!outcome.complete) log.warn({ err: outcome.error, topicId, received: refinement.descriptions.length }, 'the model stopped before every section had its description')
       this.running.delete(topicId)
       if (draft) events.emit('event', { event: 'plan', refining: false, ...draft } satisfies PlanDraftEvent)
       events.emit('end')
     })
-    this.running.set(topicId, { refinement, events, saved })
+    this.saving.add(saved)
+    saved.finally(() => this.saving.delete(saved))
+    this.running.set(topicId, { refinement, events })
   }
 
   /**
@@ -81,8 +94,7 @@ export class PlanDrafts {
 
   /** Stops every model still writing, and waits until what each wrote is saved. */
   async close () {
-    const pending = [...this.running.values()]
-    for (const { refinement } of pending) refinement.abort()
-    await Promise.all(pending.map(({ saved }) => saved))
+    for (const { refinement } of this.running.values()) refinement.abort()
+    await Promise.all(this.saving)
   }
 }

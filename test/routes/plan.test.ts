@@ -235,6 +235,39 @@ t.test('the user\'s edits survive the descriptions Claude writes afterwards', as
   t.equal(outline.sections[2].body, description('배경 및 목적'))
 })
 
+t.test('planning a topic again while its first plan is refined: the first refinement stops, the second is followed to its end', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  const sectionTitles = ['개요', '현황', '전망']
+  const outline = (descriptions: string[]) => JSON.stringify({ section_titles: sectionTitles, descriptions })
+  const first = outline(['옛 개요 설명', '옛 현황 설명', '옛 전망 설명'])
+  const second = outline(['새 개요 설명', '새 현황 설명', '새 전망 설명'])
+  let releaseFirst!: () => void
+  let releaseSecond!: () => void
+  fake.planBehaviors.push(
+    { kind: 'outline', input: first, holdAfterChars: first.indexOf('descriptions'), until: new Promise<void>((resolve) => { releaseFirst = resolve }) },
+    { kind: 'outline', input: second, holdAfterChars: second.indexOf('descriptions'), until: new Promise<void>((resolve) => { releaseSecond = resolve }) }
+  )
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const once = await timedPlan(app, 'plan-again', { topic: '다시 계획' })
+  const again = await timedPlan(app, 'plan-again', { topic: '다시 계획' })
+  t.match(once.res.json().data, { source: 'llm', refining: true })
+  t.match(again.res.json().data, { source: 'llm', refining: true, topic_id: once.res.json().data.topic_id }, 'the same draft')
+  const topicId = again.res.json().data.topic_id
+
+  // Were the first refinement still running, its end would now be heard.
+  releaseFirst()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const stream = planStream(app, 'plan-again', topicId)
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  releaseSecond()
+  const { events } = await stream
+  t.match(events[0], { event: 'plan', refining: true }, 'the second refinement is still followed')
+  const final = events.at(-1)
+  t.match(final, { event: 'plan', refining: false })
+  t.same(final.sections.map((section: { description: string }) => section.description), ['새 개요 설명', '새 현황 설명', '새 전망 설명'],
+    'only the second refinement\'s descriptions are saved')
+})
+
 t.test('saving a plan: a 400 without sections, a 404 for someone else\'s topic, a 409 while generating', async (t) => {
   const app = await buildTestApp(t)
   const { res } = await timedPlan(app, 'plan-saver', { topic: '저장 시험' })
