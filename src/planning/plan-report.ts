@@ -87,6 +87,11 @@ export class ReportPlanner {
     if (refinement) planned = planResult(outlineSoFar(refinement.skeleton, refinement), 'llm', refinement)
     const savingAt = performance.now()
     const row = await savePlanDraft(db, { userId, topic, templateId: template.id, plan: planned.plan, planSections: planned.sections })
+      .catch((error: unknown) => {
+        // A plan that was never saved has nowhere for the model's descriptions to go.
+        refinement?.abort()
+        throw error
+      })
     this.#saveLatency.observe(performance.now() - savingAt)
     if (refinement) drafts.track(row.id, refinement, log.child({ topicId: row.id }))
     onAnswered(planned.source)

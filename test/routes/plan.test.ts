@@ -1,7 +1,8 @@
 // test-database: postgres
 import { Value } from '@sinclair/typebox/value'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import t, { type Test } from 'tap'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { aiUsage, topics } from '../../src/db/schema.js'
 import { PlanStreamEventSchema } from '../../src/schemas/plan.js'
 import { bearer, buildTestApp } from '../support/app.js'
@@ -266,6 +267,31 @@ t.test('planning a topic again while its first plan is refined: the first refine
   t.match(final, { event: 'plan', refining: false })
   t.same(final.sections.map((section: { description: string }) => section.description), ['새 개요 설명', '새 현황 설명', '새 전망 설명'],
     'only the second refinement\'s descriptions are saved')
+})
+
+t.test('a plan whose save fails stops the model still describing it', async (t) => {
+  // Slow enough that the descriptions are still being sent when the client stops listening.
+  const fake = await startFakeAnthropic(t, { speed: { firstTokenMs: 0, tokensPerSecond: 40, syllablesPerToken: 1 } })
+  const input = JSON.stringify({ section_titles: ['개요', '현황', '전망'], descriptions: ['개요 설명입니다', '현황 설명입니다', '전망 설명입니다'] })
+  let release!: () => void
+  fake.planBehaviors.push({ kind: 'outline', input, holdAfterChars: input.indexOf('descriptions'), until: new Promise<void>((resolve) => { release = resolve }) })
+  const answers: Array<Promise<boolean>> = []
+  ;(fake as unknown as { server: Server }).server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    answers.push(new Promise((resolve) => res.on('close', () => resolve(res.writableFinished))))
+  })
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  await app.db.execute(sql`create function refuse_topic() returns trigger language plpgsql as $$
+    begin if new.topic = '저장되지 않는 계획' then raise exception 'refused'; end if; return new; end $$`)
+  await app.db.execute(sql`create trigger refuse_topic before insert on topics for each row execute function refuse_topic()`)
+  t.teardown(async () => {
+    await app.db.execute(sql`drop trigger refuse_topic on topics`)
+    await app.db.execute(sql`drop function refuse_topic()`)
+  })
+  const { res } = await timedPlan(app, 'plan-unsaved', { topic: '저장되지 않는 계획' })
+  t.equal(res.statusCode, 500, JSON.stringify(res.json()))
+  t.equal(answers.length, 1, 'the model was asked')
+  release()
+  t.equal(await answers[0], false, 'the model\'s answer was dropped before its end')
 })
 
 t.test('saving a plan: a 400 without sections, a 404 for someone else\'s topic, a 409 while generating', async (t) => {
