@@ -42,3 +42,7 @@ export const templateNotFound = (id: number) =>
 
 export const artifactNotFound = (id: number) =>
   notFound(`${id}번 파일을 찾을 수 없습니다. 보고서의 파일 목록(GET /api/topics/{id}/artifacts)에서 id를 확인해 주세요.`)
+
+/** The topic exists, but no report has been generated from it yet, so there is no progress to show. */
+export const generationStatusNotFound = (id: number) =>
+  notFound(`${id}번 보고서는 아직 생성을 시작하지 않아 진행 상황이 없습니다. 보고서 생성(POST /api/topics/generate)을 시작한 뒤에 확인해 주세요.`)

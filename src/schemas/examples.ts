@@ -179,7 +179,7 @@ export const ANSWER_EXAMPLES: Record<string, Record<string, Record<string, Examp
     404: {
       noStatus: {
         summary: 'The topic has never been generated',
-        value: error('NOT_FOUND', 'No generation status found for topic_id 999')
+        value: error('NOT_FOUND', '999번 보고서는 아직 생성을 시작하지 않아 진행 상황이 없습니다. 보고서 생성(POST /api/topics/generate)을 시작한 뒤에 확인해 주세요.')
       }
     }
   }

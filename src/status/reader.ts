@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.js'
 import type { TopicRow } from '../db/schema.js'
-import { notFound } from '../errors.js'
+import { generationStatusNotFound } from '../errors.js'
 import { getOwnTopic } from '../topics/repository.js'
 import { persistedStatus } from './persisted.js'
 import { withReportText, type ReportTexts, type TextPiece } from './report-text.js'
@@ -56,7 +56,7 @@ export class StatusReader {
     // Polling is the hot path: a run of the caller's own is answered from memory alone.
     if (this.store.ownerOf(topicId) === userId) return this.store.get(topicId)!
     const status = await this.statusOf(await getOwnTopic(this.db, userId, topicId))
-    if (!status) throw notFound(`No generation status found for topic_id ${topicId}`)
+    if (!status) throw generationStatusNotFound(topicId)
     return status
   }
 
@@ -80,7 +80,7 @@ export class StatusReader {
     // A run may have begun while the database answered. From here to subscribe() nothing awaits,
     // so no event can fall between what we looked at and what the subscription delivers.
     latest ??= this.store.latestEvent(topic.id)
-    if (!latest && !persisted) throw notFound(`No generation status found for topic_id ${topic.id}`)
+    if (!latest && !persisted) throw generationStatusNotFound(topic.id)
 
     const delivered = latest
       ? isTerminal(latest.snapshot.status) && lastEventId === latest.id

@@ -153,7 +153,7 @@ t.test('TC-STATUS-003: 404 for unknown topics and topics that never started gene
   const { topic_id: topicId } = await planTopic(app, 'status-user')
   const planned = await app.inject({ method: 'GET', url: `/api/topics/${topicId}/status`, headers: bearer('status-user') })
   t.equal(planned.statusCode, 404)
-  t.equal(planned.json().error.message, `No generation status found for topic_id ${topicId}`)
+  t.equal(planned.json().error.message, `${topicId}번 보고서는 아직 생성을 시작하지 않아 진행 상황이 없습니다. 보고서 생성(POST /api/topics/generate)을 시작한 뒤에 확인해 주세요.`)
 })
 
 t.test('without topic_id a new topic is created; the offline provider writes a labelled draft', async (t) => {

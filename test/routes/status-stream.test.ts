@@ -267,7 +267,7 @@ t.test('404 for an unknown topic, another user\'s topic, and a topic that never 
   app.statusStore.begin(bobs, 'start')
   cases.push({ name: 'another user\'s, even while generating', topicId: bobs, message: `${bobs}번 보고서 주제를 찾을 수 없습니다. 내 보고서 목록(GET /api/topics)에서 id를 확인해 주세요.` })
   const planned = await newTopic(app, 'alice')
-  cases.push({ name: 'never started', topicId: planned, message: `No generation status found for topic_id ${planned}` })
+  cases.push({ name: 'never started', topicId: planned, message: `${planned}번 보고서는 아직 생성을 시작하지 않아 진행 상황이 없습니다. 보고서 생성(POST /api/topics/generate)을 시작한 뒤에 확인해 주세요.` })
 
   for (const { name, topicId, message } of cases) {
     const stream = await openSse(url(topicId), bearer('alice'))
