@@ -38,6 +38,8 @@ const state = {
   current: null,
   drafts: null,
   stopWatching: null,
+  /** The text of the report being watched, as written so far: a cancel from the page keeps it on screen. */
+  liveText: null,
   etaAt: null,
   etaTimer: null,
   /** Bumped whenever another topic (or nothing) takes the screen, so late answers for the old one are dropped. */
@@ -346,6 +348,7 @@ function watch (topicId, streamUrl) {
   focusSoon(byId('progress-heading'))
 
   const text = new ReportText()
+  state.liveText = text
   let renderTimer
   state.etaTimer = setInterval(showEta, 1000)
   state.stopWatching = watchGeneration({
@@ -394,11 +397,11 @@ byId('cancel-button').addEventListener('click', async () => {
     const snapshot = await api(`/api/topics/${topicId}/cancel`, { method: 'POST' })
     if (view !== state.view) return
     renderProgress(snapshot)
-    if (TERMINAL_STATES.has(snapshot.status)) settle(topicId, snapshot, '')
+    if (TERMINAL_STATES.has(snapshot.status)) settle(topicId, snapshot, state.liveText?.text ?? '')
   } catch (error) {
     if (view !== state.view) return
-    // 409: it finished just before the cancel arrived; the stream brings that ending.
-    if (!(error instanceof ApiError && error.status === 409)) report(error, byId('progress-notice'))
+    // A report that already ended answers its status, so what fails here is told as the server tells it.
+    report(error, byId('progress-notice'))
   } finally {
     done()
   }

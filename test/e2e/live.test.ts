@@ -83,9 +83,11 @@ t.test('취소 stops the run and says so; the plan can be sent again', { skip: s
   await plan(page, '취소할 보고서')
   fake.reportBehaviors.push(SLOW_REPORT)
   await page.getByRole('button', { name: '보고서 생성' }).click()
-  await page.locator('#progress').waitFor()
+  await page.locator('#report-preview .writing-caret').waitFor({ timeout: 15_000 })
+  t.match(await previewText(page), '분석 내용입니다', 'some text is written')
   await page.getByRole('button', { name: '취소', exact: true }).click()
   await waitForResult(page, '작성을 취소했습니다')
+  t.match(await previewText(page), '분석 내용입니다', 'the text written before the cancel stays on the page')
   const topicId = topicInAddress(page)
   const status = (await app.inject({ method: 'GET', url: `/api/topics/${topicId}/status`, headers: bearer('canceller') })).json().data
   t.equal(status.status, 'cancelled', 'the server stopped it')
