@@ -12,21 +12,25 @@ export class ApiError extends Error {
 }
 
 /**
- * What the user reads: the page's own Korean sentence for each kind of failure, saying what
- * happened and what to do. The server's message is for developers (it is English) and is not shown.
+ * What the user reads when the server's answer has no Korean sentence of its own (a proxy's page,
+ * a dropped connection): the page's sentence for each kind of failure. The server's messages are
+ * Korean and say which thing failed and what to do, so they are shown when present.
  */
 const KOREAN_BY_CODE = {
   VALIDATION_ERROR: '입력한 내용 중 받아들일 수 없는 부분이 있습니다. 내용을 확인한 뒤 다시 시도하세요.',
   UNAUTHORIZED: '로그인이 만료되었습니다. 다시 로그인하세요.',
-  NOT_FOUND: '찾는 보고서가 없습니다. 이미 삭제되었을 수 있으니 목록을 새로 고쳐 보세요.',
-  CONFLICT: '이 보고서는 지금 작성 중입니다. 작성이 끝나거나 취소한 뒤 다시 시도하세요.',
+  NOT_FOUND: '찾는 항목이 없습니다. 이미 삭제되었을 수 있으니 목록을 새로 고쳐 보세요.',
+  CONFLICT: '지금은 할 수 없는 요청입니다. 잠시 뒤 다시 시도하세요.',
   PAYLOAD_TOO_LARGE: '보내려는 내용이 너무 깁니다. 줄인 뒤 다시 시도하세요.',
   SERVICE_UNAVAILABLE: '서비스가 잠시 응답하지 않습니다. 잠시 뒤 다시 시도하세요.',
   NETWORK: '서버에 연결하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도하세요.'
 }
 
+const HANGUL = /[\uAC00-\uD7A3]/
+
 export function describeError (error) {
   if (!(error instanceof ApiError)) return '예기치 못한 문제가 생겼습니다. 페이지를 새로 고친 뒤 다시 시도하세요.'
+  if (HANGUL.test(error.message)) return error.message
   if (error.code === 'RATE_LIMITED') {
     const seconds = error.retryAfterSeconds
     return seconds ? `요청이 너무 잦습니다. ${seconds}초 뒤에 다시 시도하세요.` : '요청이 너무 잦습니다. 잠시 뒤 다시 시도하세요.'

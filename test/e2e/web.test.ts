@@ -146,7 +146,8 @@ t.test('the plan limit shows the server\'s message', { skip: skipWithoutChromium
   await page.getByRole('button', { name: '계획 수립' }).click()
   const alert = page.locator('#plan-error')
   await alert.waitFor()
-  t.match(await alert.textContent(), /^요청이 너무 잦습니다\. \d+초 뒤에 다시 시도하세요\.$/, 'says how long to wait, in Korean only')
+  t.match(await alert.textContent(), /^요청이 너무 많습니다\. 정해진 시간 동안 2번까지 요청할 수 있으니 \d+초 뒤에 다시 시도해 주세요\.$/,
+    'the server\'s own sentence: how long to wait, in Korean only')
   t.equal(await page.locator('#plan').isHidden(), true)
   t.equal(await page.getByRole('button', { name: '계획 수립' }).isEnabled(), true, 'the button is usable again')
   await screenshot(page, '08-rate-limited-desktop')
