@@ -154,12 +154,18 @@ t.test('DELETE /api/topics/:id removes a topic and its files, never a running on
   const remove = (id: number, user = 'cleaner') => app.inject({ method: 'DELETE', url: `/api/topics/${id}`, headers: bearer(user) })
 
   t.equal((await remove(done.id, 'intruder')).statusCode, 404, 'another user cannot delete it')
+  // The run that wrote it, still held in memory, as on the process that wrote it.
+  app.statusStore.begin(done.id, '보고서 작성 요청 중', 'cleaner')
+  app.statusStore.complete(done.id, files.hwpxId)
+  const status = () => app.inject({ method: 'GET', url: `/api/topics/${done.id}/status`, headers: bearer('cleaner') })
+  t.equal((await status()).statusCode, 200)
   const res = await remove(done.id)
   t.equal(res.statusCode, 200)
   t.same(res.json().data, { id: done.id, deleted: true })
   t.equal((await app.inject({ method: 'GET', url: `/api/topics/${done.id}`, headers: bearer('cleaner') })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: `/api/artifacts/${files.hwpxId}`, headers: bearer('cleaner') })).statusCode, 404, 'its files went with it')
   t.same(await app.db.select().from(artifacts).where(eq(artifacts.topicId, done.id)), [])
+  t.equal((await status()).statusCode, 404, 'nor its status')
   t.equal((await remove(done.id)).statusCode, 404, 'a second delete finds nothing')
 
   const running = await topicOf(app, 'cleaner', '작성 중', 'generating')
