@@ -1,7 +1,7 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { anthropicEnv, startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js'
-import { openSse, payload, type SseConnection } from '../support/sse.js'
+import { anthropicEnv, startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js'
+import { openSse, payload, type SseConnection } from '../../support/sse.js'
 import { bearer, freshPostgres, generate, pollUntil, POSTGRES_URL, startReplica, statusOf, waitFor, type Replica } from './support/replica.js'
 
 // A report survives the death of the process writing it: kill -9 (its heartbeat stops, and the

@@ -3,15 +3,15 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
-import { bearer, RELAXED_PLAN_BUDGET, TEST_JWT_SECRET } from '../../support/app.js'
+import { bearer, RELAXED_PLAN_BUDGET, TEST_JWT_SECRET } from '../../../support/app.js'
 
 // Re-exported so the tests here name one support module: CI's Postgres pass picks test files by
 // their imports of support/app, and these run on Postgres in either pass already.
 export { bearer }
-import { freePort } from '../../ops/support/ports.js'
-import { SAMPLE_PLAN } from '../../support/generation.js'
+import { freePort } from '../../../ops/support/ports.js'
+import { SAMPLE_PLAN } from '../../../support/generation.js'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 

@@ -1,10 +1,10 @@
 // test-database: postgres
 import { eq } from 'drizzle-orm'
 import t from 'tap'
-import { artifacts, topics } from '../../src/db/schema.js'
-import { bearer, buildTestApp } from '../support/app.js'
-import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { planTopic, startGeneration } from '../support/generation.js'
+import { artifacts, topics } from '../../../src/db/schema.js'
+import { bearer, buildTestApp } from '../../support/app.js'
+import { anthropicEnv, startFakeAnthropic } from '../../support/fake-anthropic.js'
+import { planTopic, startGeneration } from '../../support/generation.js'
 
 const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs

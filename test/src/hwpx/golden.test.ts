@@ -1,15 +1,15 @@
 // Golden files for the sample report: section0.xml and header.xml,
 // pretty-printed so that a change in the output is a readable diff.
 // Regenerate after an intended change with:
-//   UPDATE_HWPX_GOLDEN=1 npx tap test/hwpx/golden.test.ts
+//   UPDATE_HWPX_GOLDEN=1 npx tap test/src/hwpx/golden.test.ts
 import { readFileSync, writeFileSync } from 'node:fs'
 import t from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 import { packageViolations } from './support/package-validator.js'
 import { prettyXml } from './support/xml.js'
 import { text, unzipHwpx } from './support/zip.js'
 
-const fixture = (name: string): URL => new URL(`../fixtures/hwpx/${name}`, import.meta.url)
+const fixture = (name: string): URL => new URL(`../../fixtures/hwpx/${name}`, import.meta.url)
 const update = process.env.UPDATE_HWPX_GOLDEN === '1'
 
 const report = readFileSync(fixture('report.md'), 'utf8')

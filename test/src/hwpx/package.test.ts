@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { HWPX_MIME_TYPE, markdownToHwpx } from '../../src/hwpx/index.js'
+import { HWPX_MIME_TYPE, markdownToHwpx } from '../../../src/hwpx/index.js'
 import { HANCOM_ENTRY_ORDER, packageViolations } from './support/package-validator.js'
 import { childElements, findAll, parseXml } from './support/xml.js'
 import { text, unzipHwpx } from './support/zip.js'
 
-const report = readFileSync(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')
+const report = readFileSync(new URL('../../fixtures/hwpx/report.md', import.meta.url), 'utf8')
 const date = new Date('2025-03-01T09:30:00Z')
 
 t.test('the report converts to a package with no invariant violations', async (t) => {

@@ -19,13 +19,13 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
 import t from 'tap'
-import { DOCX_MIME_TYPE, markdownToDocx } from '../../src/docx/index.js'
-import { findSystemTool, skipWithout, type SystemTool } from '../support/system-tools.js'
+import { DOCX_MIME_TYPE, markdownToDocx } from '../../../src/docx/index.js'
+import { findSystemTool, skipWithout, type SystemTool } from '../../support/system-tools.js'
 import { hostileText, markdownDocument } from '../hwpx/support/markdown-generators.js'
 import { firstAbsentPiece, firstMissingPiece, markdownTextPieces, normalizeWhitespace } from '../hwpx/support/markdown-oracle.js'
 
 const run = promisify(execFile)
-const report = await readFile(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')
+const report = await readFile(new URL('../../fixtures/hwpx/report.md', import.meta.url), 'utf8')
 const TITLE = '2025년 국내 전기차 충전 인프라 시장 분석 보고서'
 const DATE = new Date('2025-03-01T00:00:00Z')
 const PNG_2X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR42mP8z8DwnwEIGAEAGfgC/3vQz5EAAAAASUVORK5CYII='

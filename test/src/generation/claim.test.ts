@@ -1,8 +1,8 @@
 // test-database: postgres
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { SAMPLE_PLAN, planTopic } from '../support/generation.js'
-import { buildTestApp } from '../support/app.js'
+import { SAMPLE_PLAN, planTopic } from '../../support/generation.js'
+import { buildTestApp } from '../../support/app.js'
 
 t.test('a claim of a topic deleted (or never owned) since the ownership check is a 404, not a 409', async (t) => {
   const app = await buildTestApp(t)

@@ -1,9 +1,9 @@
 // Unit tests of the converter's building blocks.
 import t from 'tap'
-import { estimateRowHeight, fitColumnWidths } from '../../src/hwpx/table-layout.js'
-import { estimateTextWidth } from '../../src/hwpx/text-width.js'
-import { decodeCharacterReferences } from '../../src/hwpx/tokens-to-blocks.js'
-import { escapeXmlAttribute, escapeXmlText, stripInvalidXmlChars } from '../../src/hwpx/xml-text.js'
+import { estimateRowHeight, fitColumnWidths } from '../../../src/hwpx/table-layout.js'
+import { estimateTextWidth } from '../../../src/hwpx/text-width.js'
+import { decodeCharacterReferences } from '../../../src/hwpx/tokens-to-blocks.js'
+import { escapeXmlAttribute, escapeXmlText, stripInvalidXmlChars } from '../../../src/hwpx/xml-text.js'
 
 // ---------------------------------------------------------------- XML text
 

@@ -16,12 +16,12 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
 import t, { type Test } from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 import { firstMissingPiece, markdownTextPieces, normalizeWhitespace } from './support/markdown-oracle.js'
 import { childElements, parseXml } from './support/xml.js'
 import { text, unzipHwpx } from './support/zip.js'
 
-const report = readFileSync(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')
+const report = readFileSync(new URL('../../fixtures/hwpx/report.md', import.meta.url), 'utf8')
 const bytes = await markdownToHwpx(report, { title: '2025년 국내 전기차 충전 인프라 시장 분석 보고서' })
 
 // ---------------------------------------------------------------- what the Markdown shows

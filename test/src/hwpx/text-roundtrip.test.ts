@@ -3,7 +3,7 @@
 // appear, in order, in the text extracted back from section0.xml.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 import { sectionText } from './support/document-text.js'
 import { firstMissingPiece, markdownTextPieces } from './support/markdown-oracle.js'
 import { parseXml } from './support/xml.js'
@@ -14,7 +14,7 @@ async function documentText (markdown: string): Promise<string> {
   return sectionText(parseXml(text(pkg, 'Contents/section0.xml')))
 }
 
-const report = readFileSync(new URL('../fixtures/hwpx/report.md', import.meta.url), 'utf8')
+const report = readFileSync(new URL('../../fixtures/hwpx/report.md', import.meta.url), 'utf8')
 
 const samples: Record<string, string> = {
   report,

@@ -3,7 +3,7 @@
 // valid package and expects exactly that to be reported.
 import JSZip from 'jszip'
 import t from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 import { HANCOM_ENTRY_ORDER, packageViolations } from './support/package-validator.js'
 import { type HwpxPackage, text, unzipHwpx } from './support/zip.js'
 

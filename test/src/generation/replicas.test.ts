@@ -1,8 +1,8 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
-import { anthropicEnv, startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js'
-import { openSse, payload, type SseFrame, type SseMessage } from '../support/sse.js'
+import { anthropicEnv, startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js'
+import { openSse, payload, type SseFrame, type SseMessage } from '../../support/sse.js'
 import { bearer, freshPostgres, generate, pollUntil, POSTGRES_URL, runningOn, startReplica, waitFor, type Replica } from './support/replica.js'
 
 // Two service processes on one Postgres, as behind a load balancer: every claim here is about

@@ -2,7 +2,7 @@ import t from 'tap'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { anthropicEnv, startFakeAnthropic } from '../../support/fake-anthropic.js'
 import { generate, pollUntil, startReplica, waitFor } from './support/replica.js'
 
 // One process on the embedded PGlite, deployed (SIGTERM) or crashing (kill -9) mid-report: the

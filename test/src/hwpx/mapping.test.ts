@@ -1,6 +1,6 @@
 // How each Markdown construct comes out in section0.xml / header.xml.
 import t from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 import { paragraphs, sectionText, shownParagraphs } from './support/document-text.js'
 import { packageViolations } from './support/package-validator.js'
 import { childElements, findAll, parseXml, type XmlElement } from './support/xml.js'

@@ -1,13 +1,13 @@
 // test-database: postgres
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { buildApp } from '../../app.js'
-import { openDatabase } from '../../src/db/client.js'
-import { bearer, buildTestApp, listenOnLoopback, testConfig } from '../support/app.js'
-import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { startTcpProxy } from '../support/tcp-proxy.js'
-import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { startGeneration, waitForTerminal } from '../support/generation.js'
+import { buildApp } from '../../../app.js'
+import { openDatabase } from '../../../src/db/client.js'
+import { bearer, buildTestApp, listenOnLoopback, testConfig } from '../../support/app.js'
+import { createTestDatabase, TEST_DATABASE_URL } from '../../support/database.js'
+import { startTcpProxy } from '../../support/tcp-proxy.js'
+import { anthropicEnv, startFakeAnthropic } from '../../support/fake-anthropic.js'
+import { startGeneration, waitForTerminal } from '../../support/generation.js'
 
 /** Long enough (60 pieces, 200 ms apart) for the observer to start and lose its LISTEN connection mid-run. */
 const SLOW_REPORT = `# 2026 디지털뱅킹 트렌드 분석\n\n## 요약\n\n${'디지털뱅킹은 빠르게 바뀌고 있습니다. '.repeat(120)}\n`

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import { HwpDocument, initSync } from '@rhwp/core'
 import { parseHwpx } from 'kordoc'
 import t from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 
 const measured = globalThis as typeof globalThis & { measureTextWidth?: (font: string, text: string) => number }
 // rhwp measures text through a host function (a browser canvas); give it a

@@ -2,7 +2,7 @@
 // and absurdly deep or large input neither crashes nor hangs the converter.
 import fc from 'fast-check'
 import t from 'tap'
-import { markdownToHwpx } from '../../src/hwpx/index.js'
+import { markdownToHwpx } from '../../../src/hwpx/index.js'
 import { sectionText } from './support/document-text.js'
 import { hostileText, markdownDocument } from './support/markdown-generators.js'
 import { firstAbsentPiece, markdownTextPieces } from './support/markdown-oracle.js'
