@@ -207,7 +207,9 @@ export class GenerationService {
    * body) gets it again without starting anything; the same key with another body is a 422.
    */
   async startGeneration (request: GenerationRequest, idempotency?: { key: string, body: unknown }): Promise<StartedGeneration> {
-    if (!this.#accepting || !this.#boss) throw new AppError('SERVICE_UNAVAILABLE', '서버가 곧 멈추기 때문에 지금은 생성을 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.')
+    if (!this.#accepting) throw new AppError('SERVICE_UNAVAILABLE', '서버가 곧 멈추기 때문에 지금은 생성을 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.')
+    // The server listens before its job queue has started (a fraction of a second), so /health answers early.
+    if (!this.#boss) throw new AppError('SERVICE_UNAVAILABLE', '서버가 아직 시작하는 중이라 지금은 생성을 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.', { retryAfterSeconds: 1 })
     const boss = this.#boss
     const { db } = this.#database
     const ttl = this.#options.idempotencyKeyTtlMs

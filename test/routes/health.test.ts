@@ -2,6 +2,7 @@
 import t from 'tap'
 import { buildTestApp } from '../support/app.js'
 import { createTestDatabase, testDriverName } from '../support/database.js'
+import { planTopic, startGeneration } from '../support/generation.js'
 
 t.test('GET /health answers without a token', async (t) => {
   const app = await buildTestApp(t)
@@ -25,6 +26,11 @@ t.test('the server listens before its report workers start: alive at once, ready
   t.equal(starting.statusCode, 503, 'not ready while the queue is not open')
   t.match(starting.json(), { success: false, error: { code: 'SERVICE_UNAVAILABLE', message: /시작하는 중/ } })
   t.equal(starting.headers['retry-after'], '1')
+  const { topic_id: topicId } = await planTopic(app, 'early-user')
+  const early = await startGeneration(app, 'early-user', { topic_id: topicId })
+  t.equal(early.statusCode, 503, 'a report cannot start before the queue is open')
+  t.match(early.json(), { success: false, error: { code: 'SERVICE_UNAVAILABLE', message: /시작하는 중/ } })
+  t.equal(early.headers['retry-after'], '1')
   await app.generator.start()
   const ready = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 200, 'ready once the workers run')
