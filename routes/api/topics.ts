@@ -83,8 +83,8 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async function deleteTopic (request) {
     await deleteOwnTopic(app.db, request.userId, request.params.id)
-    // The status of its last run answers /status from memory; a deleted topic has none.
-    app.statusStore.clear(request.params.id)
+    // The status of its last run answers /status from memory, on every replica; a deleted topic has none.
+    await app.generator.lifecycle.deleted(request.params.id)
     return ok({ id: request.params.id, deleted: true as const })
   })
 }

@@ -6,6 +6,9 @@ import type { StatusEvent, StatusSnapshot } from '../status/types.js'
 /** The NOTIFY channel every replica listens on for new events. */
 export const EVENTS_CHANNEL = 'reportflow_generation_events'
 
+/** The NOTIFY channel a deleted topic's id goes out on, so no replica answers its status from memory. */
+export const DELETED_CHANNEL = 'reportflow_topic_deleted'
+
 /** The NOTIFY channel the text of reports being written goes out on (not logged). */
 export const TEXT_CHANNEL = 'reportflow_generation_text'
 

@@ -9,7 +9,7 @@ import { type ProgressPatch, type StatusEvent, type StatusSnapshot } from '../st
 import { ReportTexts, type TextPiece } from '../status/report-text.js'
 import { resolveTemplate } from '../templates/repository.js'
 import { getOwnTopic } from '../topics/repository.js'
-import { appendEvent, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
+import { appendEvent, DELETED_CHANNEL, eventsAfter, EVENTS_CHANNEL, latestEvent, rowsOf, TEXT_CHANNEL, type EventNotice, type TextNotice } from './event-log.js'
 
 export const CONFLICT_MESSAGE = '이 주제의 보고서를 이미 생성하고 있습니다. 진행 상황을 확인하거나, 생성을 취소한 뒤 다시 시도해 주세요.'
 export const INTERRUPTED_MESSAGE = '서버가 다시 시작되어 생성이 중단되었습니다 (interrupted). 다시 시도해 주세요.'
@@ -123,6 +123,23 @@ export class GenerationLifecycle {
       const notice = parse<TextNotice>(payload)
       if (notice && this.#store.get(notice.t)?.status === 'generating') this.texts.append(notice.t, { offset: notice.o, text: notice.x })
     }))
+    this.#unlisten.push(await this.#database.listen(DELETED_CHANNEL, (payload) => {
+      const topicId = Number(payload)
+      if (Number.isSafeInteger(topicId)) this.#store.clear(topicId)
+    }))
+  }
+
+  /**
+   * After a topic's deletion: its last run's status leaves this process's hot copy at once and
+   * every other replica's when the notice arrives (a replica that misses it lets it expire).
+   */
+  async deleted (topicId: number): Promise<void> {
+    this.#store.clear(topicId)
+    try {
+      await this.#db.execute(sql`select pg_notify(${DELETED_CHANNEL}, ${String(topicId)})`)
+    } catch (error) {
+      this.#log.warn({ err: error, topicId }, 'could not tell the other replicas that a topic was deleted')
+    }
   }
 
   async close (): Promise<void> {

@@ -6,15 +6,7 @@ import { INTERRUPTED_MESSAGE } from '../../src/generation/lifecycle.js'
 import { bearer, buildTestApp } from '../support/app.js'
 import { createTestDatabase } from '../support/database.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { planTopic, startGeneration, waitForTerminal } from '../support/generation.js'
-
-const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+import { planTopic, startGeneration, waitForTerminal, waitUntil } from '../support/generation.js'
 
 t.test('a finished status expires from memory after the TTL; /status then answers from the database', async (t) => {
   const app = await buildTestApp(t, { env: { STATUS_TTL_MS: '300', OFFLINE_PIECE_DELAY_MS: '1' } })

@@ -5,16 +5,8 @@ import { artifacts } from '../../src/db/schema.js'
 import { CANCELLED_STEP } from '../../src/generation/lifecycle.js'
 import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { planTopic, startGeneration, waitForTerminal } from '../support/generation.js'
+import { planTopic, startGeneration, waitForTerminal, waitUntil } from '../support/generation.js'
 import { openSse, payload } from '../support/sse.js'
-
-const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 t.test('cancel: the Claude stream stops within a second, nothing is saved, the stream ends cancelled, and it can start again', async (t) => {
   const fake = await startFakeAnthropic(t)

@@ -5,6 +5,7 @@ import { saveFinishedReport } from '../../src/artifacts/repository.js'
 import { artifacts, topics, type TopicRow } from '../../src/db/schema.js'
 import { createTopic } from '../../src/topics/repository.js'
 import { bearer, buildTestApp } from '../support/app.js'
+import { waitUntil } from '../support/generation.js'
 
 t.test('GET /api/topics lists only the caller\'s topics, newest first, paginated', async (t) => {
   const app = await buildTestApp(t)
@@ -154,11 +155,15 @@ t.test('DELETE /api/topics/:id removes a topic and its files, never a running on
   const remove = (id: number, user = 'cleaner') => app.inject({ method: 'DELETE', url: `/api/topics/${id}`, headers: bearer(user) })
 
   t.equal((await remove(done.id, 'intruder')).statusCode, 404, 'another user cannot delete it')
-  // The run that wrote it, still held in memory, as on the process that wrote it.
-  app.statusStore.begin(done.id, '보고서 작성 요청 중', 'cleaner')
-  app.statusStore.complete(done.id, files.hwpxId)
-  const status = () => app.inject({ method: 'GET', url: `/api/topics/${done.id}/status`, headers: bearer('cleaner') })
+  // The run that wrote it, still held in memory, as on the process that wrote it and on another replica.
+  const replica = await buildTestApp(t)
+  for (const instance of [app, replica]) {
+    instance.statusStore.begin(done.id, '보고서 작성 요청 중', 'cleaner')
+    instance.statusStore.complete(done.id, files.hwpxId)
+  }
+  const status = (instance = app) => instance.inject({ method: 'GET', url: `/api/topics/${done.id}/status`, headers: bearer('cleaner') })
   t.equal((await status()).statusCode, 200)
+  t.equal((await status(replica)).statusCode, 200)
   const res = await remove(done.id)
   t.equal(res.statusCode, 200)
   t.same(res.json().data, { id: done.id, deleted: true })
@@ -166,6 +171,8 @@ t.test('DELETE /api/topics/:id removes a topic and its files, never a running on
   t.equal((await app.inject({ method: 'GET', url: `/api/artifacts/${files.hwpxId}`, headers: bearer('cleaner') })).statusCode, 404, 'its files went with it')
   t.same(await app.db.select().from(artifacts).where(eq(artifacts.topicId, done.id)), [])
   t.equal((await status()).statusCode, 404, 'nor its status')
+  await waitUntil(async () => (await status(replica)).statusCode === 404)
+  t.pass('nor on the other replica, once the notice arrives')
   t.equal((await remove(done.id)).statusCode, 404, 'a second delete finds nothing')
 
   const running = await topicOf(app, 'cleaner', '작성 중', 'generating')

@@ -52,3 +52,12 @@ export async function waitForTerminal (app: TestApp, topicId: number, timeoutMs 
   }
   throw new Error(`topic ${topicId} did not finish within ${timeoutMs} ms`)
 }
+
+/** Polls until the condition holds; fails after the timeout, which is generous for a loaded machine. */
+export async function waitUntil (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

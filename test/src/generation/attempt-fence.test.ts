@@ -4,15 +4,7 @@ import t from 'tap'
 import { artifacts, topics } from '../../../src/db/schema.js'
 import { bearer, buildTestApp } from '../../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../../support/fake-anthropic.js'
-import { planTopic, startGeneration } from '../../support/generation.js'
-
-const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+import { planTopic, startGeneration, waitUntil } from '../../support/generation.js'
 
 t.test('an attempt whose job was taken up again writes nothing over the newer attempt', async (t) => {
   const fake = await startFakeAnthropic(t)
