@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/client.js'
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js'
 import { bearer, listenOnLoopback, testConfig } from '../support/app.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.js'
-import { startTcpProxy } from '../support/tcp-proxy.js'
+import { proxyToTestDatabase } from '../support/tcp-proxy.js'
 
 async function timed<T> (work: () => Promise<T>): Promise<[T, number]> {
   const startedAt = performance.now()
@@ -22,15 +22,8 @@ t.test('PostgreSQL stopped or hung: 503 in our envelope quickly, /ready bounded,
   { skip: !TEST_DATABASE_URL && 'needs PostgreSQL (TEST_DATABASE_URL, the second pass of .ci/run)' }, async (t) => {
     const database = await createTestDatabase()
     t.teardown(() => database.close())
-    const target = new URL(TEST_DATABASE_URL!)
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
-    t.teardown(() => proxy.close())
-    // The database createTestDatabase made and migrated, reached through the proxy.
-    const [row] = await database.db.execute(sql`select current_database() as name`) as unknown as Array<{ name: string }>
-    const proxied = new URL(TEST_DATABASE_URL!)
-    proxied.host = `127.0.0.1:${proxy.port}`
-    proxied.pathname = `/${row!.name}`
-    const handle = await openDatabase({ url: proxied.toString(), migrate: false, timeouts: TIMEOUTS })
+    const { proxy, url: proxiedUrl } = await proxyToTestDatabase(t, database)
+    const handle = await openDatabase({ url: proxiedUrl, migrate: false, timeouts: TIMEOUTS })
     t.teardown(() => handle.close())
     const app = await buildApp({ config: testConfig({ READY_TIMEOUT_MS: '500' }), database: handle })
     t.teardown(() => app.close())

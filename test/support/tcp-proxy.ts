@@ -1,4 +1,7 @@
 import net from 'node:net'
+import { sql } from 'drizzle-orm'
+import type { DatabaseHandle } from '../../src/db/client.js'
+import { TEST_DATABASE_URL } from './database.js'
 
 export type ProxyMode = 'pass' | 'hang' | 'refuse'
 
@@ -36,4 +39,19 @@ export async function startTcpProxy (target: { host: string, port: number }) {
       return new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+/**
+ * A proxy in front of the test's own PostgreSQL database (one createTestDatabase made and
+ * migrated) and the URL that reaches that database through it.
+ */
+export async function proxyToTestDatabase (t: { teardown: (fn: () => unknown) => void }, database: DatabaseHandle) {
+  const target = new URL(TEST_DATABASE_URL!)
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+  t.teardown(() => proxy.close())
+  const [row] = await database.db.execute(sql`select current_database() as name`) as unknown as Array<{ name: string }>
+  const proxied = new URL(TEST_DATABASE_URL!)
+  proxied.host = `127.0.0.1:${proxy.port}`
+  proxied.pathname = `/${row!.name}`
+  return { proxy, url: proxied.toString() }
 }

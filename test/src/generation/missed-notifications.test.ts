@@ -1,11 +1,10 @@
 // test-database: postgres
-import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { buildApp } from '../../../app.js'
 import { openDatabase } from '../../../src/db/client.js'
 import { bearer, buildTestApp, listenOnLoopback, testConfig } from '../../support/app.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../../support/database.js'
-import { startTcpProxy } from '../../support/tcp-proxy.js'
+import { proxyToTestDatabase } from '../../support/tcp-proxy.js'
 import { anthropicEnv, startFakeAnthropic } from '../../support/fake-anthropic.js'
 import { startGeneration, waitForTerminal } from '../../support/generation.js'
 
@@ -27,14 +26,8 @@ t.test('an app whose LISTEN connection was down when a run ended on another app 
 
     // The observer reaches the same database through a proxy that can cut it off; it starts once the
     // writer has the job, so it only follows the run.
-    const target = new URL(TEST_DATABASE_URL!)
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
-    t.teardown(() => proxy.close())
-    const [row] = await database.db.execute(sql`select current_database() as name`) as unknown as Array<{ name: string }>
-    const proxied = new URL(TEST_DATABASE_URL!)
-    proxied.host = `127.0.0.1:${proxy.port}`
-    proxied.pathname = `/${row!.name}`
-    const handle = await openDatabase({ url: proxied.toString(), migrate: false, timeouts: { connectMs: 500, queryMs: 2000 } })
+    const { proxy, url: proxiedUrl } = await proxyToTestDatabase(t, database)
+    const handle = await openDatabase({ url: proxiedUrl, migrate: false, timeouts: { connectMs: 500, queryMs: 2000 } })
     t.teardown(() => handle.close())
     const observer = await buildApp({ config: testConfig(), database: handle })
     t.teardown(() => observer.close())
