@@ -33,6 +33,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 # Found at run time by walking up from dist/: the migrations, applied at start, and the web page.
 COPY drizzle ./drizzle
+# The migrated PGlite database a first start copies instead of running initdb (what `prepare` makes).
+RUN node dist/scripts/pglite-seed.js
 COPY public ./public
 # The embedded PGlite database (when DATABASE_URL is unset) lives here: mount a volume to keep it.
 RUN mkdir -p /data && chown node:node /data

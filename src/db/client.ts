@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { packageFolder } from '../package-folder.js'
 import { DEFAULT_DATABASE_TIMEOUTS, guardedSocket, type DatabaseTimeouts } from './connection-guard.js'
+import { cachedPgliteSeedFolder } from './pglite-seed.js'
 import * as schema from './schema.js'
 import type { Config } from '../config.js'
 
@@ -115,6 +116,11 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
     }
   }
 
+  if (options.pgliteDir && !fs.existsSync(path.join(options.pgliteDir, 'PG_VERSION'))) {
+    // A new data folder starts as a copy of the migrated one made at install, when there is one.
+    const seed = await cachedPgliteSeedFolder(MIGRATIONS_FOLDER)
+    if (seed) fs.cpSync(seed, options.pgliteDir, { recursive: true })
+  }
   if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true })
   const client = new PGlite(options.pgliteDir, { loadDataDir: options.pgliteDataDump })
   const db = drizzlePglite(client, { schema })
