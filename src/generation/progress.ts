@@ -5,12 +5,32 @@ import type { ProgressPatch } from '../status/types.js'
 export const WRITING_RANGE = { from: 10, to: 80 } as const
 /** Characters a report without planned sections is assumed to run to, for its progress bar. */
 const UNPLANNED_REPORT_CHARS = 8000
-/** Time the conversion and saving after the last section are budgeted, for the ETA. */
-const FINISHING_MS = 2000
+/** What the conversion and saving after the last token are assumed to take until a finished report shows it. */
+const ASSUMED_FINISHING_MS = 1000
+/** How much the latest finished report moves the learned finishing time: recent reports count most. */
+const FINISHING_WEIGHT = 0.3
 /** Length a section is assumed to run to until finished sections show the real one. */
 const ASSUMED_SECTION_CHARS = 1200
 /** Text seen before a pace in characters per second is trusted for an ETA. */
 const MIN_PACE_CHARS = 200
+
+/**
+ * What the work after the last token (HWPX and DOCX conversion, saving) takes, learned from the
+ * reports this process finished. A fixed guess was off by a second either way, quiet machine or
+ * busy, and near the end of the writing a second is most of the time left, so the ETA was.
+ */
+export class FinishingTime {
+  #estimateMs: number | undefined
+
+  get estimateMs (): number { return this.#estimateMs ?? ASSUMED_FINISHING_MS }
+
+  /** The first measurement replaces the assumption; later ones move the estimate a step towards them. */
+  record (durationMs: number): void {
+    this.#estimateMs = this.#estimateMs === undefined
+      ? durationMs
+      : this.#estimateMs + FINISHING_WEIGHT * (durationMs - this.#estimateMs)
+  }
+}
 
 const normalize = (title: string) => title
   .replace(/^\s*(?:\d+|[IVXⅠ-Ⅻ]+|[가-힣])[.)]\s*/u, '')
@@ -37,7 +57,9 @@ export class ProgressTracker {
 
   constructor (
     private readonly sections: PlanSection[],
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** The finishing time when the run started: one estimate for the whole run keeps its ETA steady. */
+    private readonly finishingMs: number = ASSUMED_FINISHING_MS
   ) {
     this.normalized = sections.map((section) => normalize(section.title))
   }
@@ -100,7 +122,7 @@ export class ProgressTracker {
     let estimated: string | null = null
     if (this.chars >= MIN_PACE_CHARS && elapsedMs > 0) {
       const remainingChars = sectionChars * (total - this.reached - share)
-      estimated = new Date(at + remainingChars / (this.chars / elapsedMs) + FINISHING_MS).toISOString()
+      estimated = new Date(at + remainingChars / (this.chars / elapsedMs) + this.finishingMs).toISOString()
     }
     return {
       progress_percent: Math.round(from + (to - from) * (this.reached + share) / total),
@@ -112,7 +134,7 @@ export class ProgressTracker {
   private projectCompletion (at: number, index: number, total: number): string | null {
     if (index === 0 || this.firstHeadingAt === undefined) return null
     const perSection = (at - this.firstHeadingAt) / index
-    return new Date(at + perSection * (total - index) + FINISHING_MS).toISOString()
+    return new Date(at + perSection * (total - index) + this.finishingMs).toISOString()
   }
 
   private byLength (): ProgressPatch {

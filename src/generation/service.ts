@@ -19,7 +19,7 @@ import { ConversionPool } from './conversion-pool.js'
 import { pruneFinishedRuns } from './event-log.js'
 import { fingerprint, forgetExpired, remember, replay } from './idempotency.js'
 import { exhaustedMessage, GenerationLifecycle, RunSupersededError, type Claim, type Run } from './lifecycle.js'
-import { ProgressTracker } from './progress.js'
+import { FinishingTime, ProgressTracker } from './progress.js'
 import { reportUserPrompt } from './prompts.js'
 import { openJobQueue, REPORT_DEAD_QUEUE, REPORT_QUEUE, type ReportJobData } from './queue.js'
 
@@ -118,6 +118,7 @@ export class GenerationService {
   readonly statusReader: StatusReader
   readonly #options: GenerationServiceOptions
   readonly #lane = new BackgroundLane()
+  readonly #finishingTime = new FinishingTime()
   /** The database, with the job handlers' statements behind the requests' on PGlite. */
   readonly #database: DatabaseHandle
   readonly #queueDatabase: DatabaseHandle
@@ -309,6 +310,7 @@ export class GenerationService {
       )
       await progress.flush()
       if (controller.signal.aborted) throw new Error('stopped')
+      const finishingStartedAt = performance.now()
 
       await this.lifecycle.progress(run, { progress_percent: 85, current_step: 'HWPX 변환 중', estimated_completion: null })
       const reportName = reportTitle(markdown) ?? title ?? topic.topic
@@ -321,6 +323,7 @@ export class GenerationService {
         const saved = await saveFinishedReport(tx, { topicId: run.topicId, title: reportName, fallbackTitle: topic.topic, markdown, hwpx, docx, usage })
         return saved.hwpxId
       })
+      this.#finishingTime.record(performance.now() - finishingStartedAt)
       const durationMs = Math.round(performance.now() - startedAt)
       log.info({ artifactId: final.artifact_id, durationMs }, 'generation completed')
       this.#options.observer?.generationFinished('completed', durationMs)
@@ -362,7 +365,7 @@ export class GenerationService {
   #progressReporter (
     run: Run, sections: ReturnType<typeof parsePlanMarkdown>['sections'], log: FastifyBaseLogger, onSuperseded: () => void
   ): ProgressReporter {
-    const tracker = new ProgressTracker(sections)
+    const tracker = new ProgressTracker(sections, Date.now, this.#finishingTime.estimateMs)
     const interval = this.#options.progressIntervalMs
     let chain: Promise<void> = Promise.resolve()
     let stopped = false
