@@ -48,12 +48,11 @@ export class ProgressTracker {
   private chars = 0
   private reached = -1
   private readonly normalized: string[]
-  private firstHeadingAt: number | undefined
   private firstTextAt: number | undefined
   /** Characters streamed when the current section's heading arrived. */
   private charsAtHeading = 0
   /** Characters streamed when the first planned heading arrived. */
-  private charsAtFirstHeading = 0
+  private charsAtFirstHeading: number | undefined
 
   constructor (
     private readonly sections: PlanSection[],
@@ -87,11 +86,7 @@ export class ProgressTracker {
     if (!title) return undefined
     const index = this.normalized.findIndex((planned, i) => i > this.reached && (planned === title || title.includes(planned)))
     if (index === -1) return undefined
-    const at = this.now()
-    if (this.firstHeadingAt === undefined) {
-      this.firstHeadingAt = at
-      this.charsAtFirstHeading = this.chars
-    }
+    this.charsAtFirstHeading ??= this.chars
     this.charsAtHeading = this.chars
     this.reached = index
     const total = this.sections.length
@@ -99,42 +94,45 @@ export class ProgressTracker {
     return {
       progress_percent: Math.round(from + (to - from) * index / total),
       current_step: `'${this.sections[index]!.title}' 작성 중 (${index + 1}/${total})`,
-      estimated_completion: this.projectCompletion(at, index, total)
+      // The first section's length is still a guess: an ETA from it would be a guess too.
+      estimated_completion: index === 0 ? null : this.projectCompletion(0)
     }
   }
 
   /**
    * Progress between headings, from the text received so far: the share of the current section
    * written (against the length of the finished ones, or an assumed length before any is finished)
-   * moves the bar, and the pace in characters per second projects the completion. Undefined before
-   * the first planned heading, and for a plan without sections (push() already moves by length).
+   * moves the bar. Undefined before the first planned heading, and for a plan without sections
+   * (push() already moves by length).
    */
   estimate (): ProgressPatch | undefined {
-    if (this.sections.length === 0 || this.reached < 0 || this.firstTextAt === undefined) return undefined
-    const total = this.sections.length
-    const sectionChars = this.reached > 0
-      ? (this.charsAtHeading - this.charsAtFirstHeading) / this.reached
-      : ASSUMED_SECTION_CHARS
-    const share = Math.min(0.95, (this.chars - this.charsAtHeading) / Math.max(1, sectionChars))
+    if (this.sections.length === 0 || this.reached < 0) return undefined
+    const share = Math.min(0.95, (this.chars - this.charsAtHeading) / Math.max(1, this.sectionChars()))
     const { from, to } = WRITING_RANGE
-    const at = this.now()
-    const elapsedMs = at - this.firstTextAt
-    let estimated: string | null = null
-    if (this.chars >= MIN_PACE_CHARS && elapsedMs > 0) {
-      const remainingChars = sectionChars * (total - this.reached - share)
-      estimated = new Date(at + remainingChars / (this.chars / elapsedMs) + this.finishingMs).toISOString()
-    }
     return {
-      progress_percent: Math.round(from + (to - from) * (this.reached + share) / total),
-      estimated_completion: estimated
+      progress_percent: Math.round(from + (to - from) * (this.reached + share) / this.sections.length),
+      estimated_completion: this.projectCompletion(share)
     }
   }
 
-  /** Needs at least one finished section to know the pace; until then there is no honest estimate. */
-  private projectCompletion (at: number, index: number, total: number): string | null {
-    if (index === 0 || this.firstHeadingAt === undefined) return null
-    const perSection = (at - this.firstHeadingAt) / index
-    return new Date(at + perSection * (total - index) + this.finishingMs).toISOString()
+  /** A section's length: the average of the finished ones, or an assumed length before any is finished. */
+  private sectionChars (): number {
+    return this.reached > 0
+      ? (this.charsAtHeading - (this.charsAtFirstHeading ?? 0)) / this.reached
+      : ASSUMED_SECTION_CHARS
+  }
+
+  /**
+   * The completion time from the text still to come at the pace in characters per second so far.
+   * One projection for headings and the text between them, so the ETA does not jump between two.
+   */
+  private projectCompletion (shareOfCurrentSection: number): string | null {
+    if (this.firstTextAt === undefined || this.chars < MIN_PACE_CHARS) return null
+    const at = this.now()
+    const elapsedMs = at - this.firstTextAt
+    if (elapsedMs <= 0) return null
+    const remainingChars = this.sectionChars() * (this.sections.length - this.reached - shareOfCurrentSection)
+    return new Date(at + remainingChars / (this.chars / elapsedMs) + this.finishingMs).toISOString()
   }
 
   private byLength (): ProgressPatch {

@@ -5,17 +5,23 @@ const sections = ['요약', '시장 분석', '기술 동향', '결론 및 제언
 
 t.test('planned headings move progress through the writing range, in order only', async (t) => {
   let clock = 1_000_000
-  const tracker = new ProgressTracker(sections, () => clock)
-  t.equal(tracker.push('# 보고서 제목\n\n'), undefined, 'the title is not a section')
-  const first = tracker.push('## 1. 요약\n')
+  const tracker = new ProgressTracker(sections, () => clock, 1500)
+  const title = '# 보고서 제목\n\n'
+  t.equal(tracker.push(title), undefined, 'the title is not a section')
+  const firstHeading = '## 1. 요약\n'
+  const first = tracker.push(firstHeading)
   t.same(first, { progress_percent: 10, current_step: "'요약' 작성 중 (1/4)", estimated_completion: null }, 'no ETA before a section is done')
   clock += 4000
-  t.equal(tracker.push('본문 ## 시장 분석 은 제목이 아님\n'), undefined, 'only heading lines count')
+  const body = `${'가'.repeat(400)}\n본문 ## 시장 분석 은 제목이 아님\n`
+  t.equal(tracker.push(body), undefined, 'only heading lines count')
   const second = tracker.push('## 시장')
   t.equal(second, undefined, 'a heading split across pieces waits for its line end')
   const completed = tracker.push(' 분석\n')
   t.match(completed, { progress_percent: 28, current_step: "'시장 분석' 작성 중 (2/4)" })
-  t.equal(completed!.estimated_completion, new Date(clock + 4000 * 3 + 2000).toISOString(), 'projected from the observed pace')
+  const received = title.length + firstHeading.length + body.length + '## 시장 분석\n'.length
+  const sectionChars = body.length + '## 시장 분석\n'.length
+  t.equal(completed!.estimated_completion, new Date(clock + sectionChars * 3 / (received / 4000) + 1500).toISOString(),
+    'three more sections as long as the first, at the pace so far, and the finishing time')
   t.equal(tracker.push('## 요약\n'), undefined, 'an earlier section never moves progress back')
   clock += 1000
   t.match(tracker.push('### **결론 및 제언**\n'), { progress_percent: 63, current_step: "'결론 및 제언' 작성 중 (4/4)" }, 'skipping ahead is fine')
