@@ -7,7 +7,7 @@ import { saveFinishedReport } from '../artifacts/repository.js'
 import type { DatabaseHandle } from '../db/client.js'
 import { topics } from '../db/schema.js'
 import { AppError, conflict } from '../errors.js'
-import { IncompleteReportError, InvalidModelOutputError, LlmServiceError, type LlmProvider } from '../llm/provider.js'
+import { IncompleteReportError, InvalidModelOutputError, LlmServiceError, ReportTooLongError, type LlmProvider } from '../llm/provider.js'
 import { parsePlanMarkdown } from '../planning/plan-markdown.js'
 import { StatusReader } from '../status/reader.js'
 import type { StatusStore } from '../status/store.js'
@@ -83,6 +83,9 @@ const EXPIRED_MESSAGE = '보고서 작성이 제한 시간을 넘겨 중단되�
 /** What the user is told; the error itself, with its stack, goes only to the log. */
 function userMessage (error: unknown): string {
   if (error instanceof IncompleteReportError) return 'Claude와의 연결이 끊겨 보고서를 완성하지 못했습니다. 다시 시도해 주세요.'
+  if (error instanceof ReportTooLongError) {
+    return '보고서가 한 번에 쓸 수 있는 길이를 넘어 끝까지 작성되지 못했습니다. 계획의 섹션 수를 줄이거나 섹션 설명을 짧게 다듬은 뒤 다시 시도해 주세요.'
+  }
   if (error instanceof InvalidModelOutputError) return 'Claude가 올바른 보고서를 반환하지 않았습니다. 다시 시도해 주세요.'
   if (error instanceof LlmServiceError) {
     switch (error.failure) {

@@ -2,7 +2,8 @@ import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@ant
 import { setTimeout as sleep } from 'node:timers/promises'
 import { OUTLINE_TOOL, OutlineStreamReader, OutlineToolInputSchema } from './outline-stream.js'
 import {
-  IncompleteReportError, InvalidModelOutputError, LlmServiceError, type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
+  IncompleteReportError, InvalidModelOutputError, LlmServiceError, ReportTooLongError,
+  type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
 } from './provider.js'
 
 export interface AnthropicProviderOptions {
@@ -141,8 +142,20 @@ export class AnthropicProvider implements LlmProvider {
     }, { signal, maxRetries: 0, timeout: this.options.reportTimeoutMs })
     stream.on('text', onText)
     const message = await stream.finalMessage()
-    // A dropped connection can end the stream cleanly; only a stop reason proves the text is whole.
-    if (message.stop_reason === null) throw new IncompleteReportError('the report stream ended without a stop reason')
+    // Only the model finishing on its own proves the text is whole: a dropped connection can end the
+    // stream cleanly, and a length limit cuts the report off mid-sentence.
+    switch (message.stop_reason) {
+      case 'end_turn':
+      case 'stop_sequence':
+        break
+      case null:
+        throw new IncompleteReportError('the report stream ended without a stop reason')
+      case 'max_tokens':
+      case 'model_context_window_exceeded':
+        throw new ReportTooLongError(`the report stopped at ${message.stop_reason} (max_tokens ${this.options.reportMaxTokens})`)
+      default:
+        throw new InvalidModelOutputError(`the report ended with stop reason ${message.stop_reason}`)
+    }
     const markdown = message.content.flatMap((block) => block.type === 'text' ? [block.text] : []).join('')
     if (!markdown.trim()) throw new InvalidModelOutputError('the model returned an empty report')
     return { markdown, usage: usageOf(this.options.reportModel, message.usage, startedAt) }

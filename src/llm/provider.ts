@@ -68,6 +68,11 @@ export class IncompleteReportError extends Error {
   override name = 'IncompleteReportError'
 }
 
+/** The model stopped at the report's output budget (`max_tokens`): the text breaks off mid-report. */
+export class ReportTooLongError extends Error {
+  override name = 'ReportTooLongError'
+}
+
 /**
  * How the model service refused or failed a call, in the port's own terms, so that callers tell
  * the user what happened without knowing which vendor's SDK sits behind the port.

@@ -191,6 +191,21 @@ t.test('Claude failing mid-stream: failed with a readable message, nothing half-
   t.equal(fake.reportRequests().length, 2, 'no retry once text has been written')
 })
 
+t.test('a report cut off at max_tokens is not saved as finished: it fails, saying it ran past the length limit and what to do', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...FAST_RETRIES } })
+  fake.reportBehaviors.push({ kind: 'report', stopReason: 'max_tokens' })
+  const { topic_id: topicId } = await planTopic(app, 'gen-too-long')
+  t.equal((await startGeneration(app, 'gen-too-long', { topic_id: topicId })).statusCode, 202)
+  const final = await waitForTerminal(app, topicId)
+  t.match(final, { status: 'failed', artifact_id: null })
+  t.match(final.error_message, /길이를 넘어/)
+  t.match(final.error_message, /섹션 수를 줄이거나/, 'says what to do')
+  t.notMatch(final.error_message, /[A-Za-z]/, 'no internals or vendor words')
+  t.equal((await app.db.select().from(artifacts).where(eq(artifacts.topicId, topicId))).length, 0, 'the cut-off text is not saved')
+  t.equal(fake.reportRequests().length, 1, 'not retried: the same plan would stop at the same limit')
+})
+
 t.test('429/5xx/overloaded before any text are retried with backoff', async (t) => {
   const fake = await startFakeAnthropic(t)
   const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...FAST_RETRIES, REPORT_LLM_MAX_RETRIES: '3' } })

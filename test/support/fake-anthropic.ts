@@ -88,6 +88,8 @@ export type ReportBehavior =
     chunkChars?: number
     failAfterChunks?: number
     failWith?: MidStreamFailure
+    /** How the model says it stopped: `end_turn` unless set (`max_tokens` for a report cut off at its budget). */
+    stopReason?: string
   }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'hang' }
@@ -476,7 +478,8 @@ export class FakeAnthropic {
     if (behavior.kind === 'status') return this.error(res, behavior.status, behavior.errorType)
     const userContent = body.messages.at(-1)?.content ?? ''
     const markdown = typeof behavior.markdown === 'function' ? behavior.markdown(userContent) : behavior.markdown ?? reportFor(userContent)
-    if (!body.stream) return this.answer(body, res, { type: 'text', text: markdown }, 'end_turn')
+    const stopReason = behavior.stopReason ?? 'end_turn'
+    if (!body.stream) return this.answer(body, res, { type: 'text', text: markdown }, stopReason)
     const pacer = new Pacer(this.speed)
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
@@ -495,7 +498,7 @@ export class FakeAnthropic {
       send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })
     }
     send('content_block_stop', { type: 'content_block_stop', index: 0 })
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: this.speed ? pacer.outputTokens : 2000 } })
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: this.speed ? pacer.outputTokens : 2000 } })
     send('message_stop', { type: 'message_stop' })
     res.end()
   }
