@@ -93,6 +93,7 @@ function userMessage (error: unknown): string {
       case 'unauthorized': return '보고서를 쓰는 인공지능 서비스에 접속할 권한이 없습니다. 관리자에게 문의해 주세요.'
       case 'failed': return '보고서를 쓰는 인공지능 서비스에 오류가 있어 보고서를 만들지 못했습니다. 잠시 후 다시 시도해 주세요.'
       case 'timeout': return 'Claude의 응답이 너무 늦어 정해진 시간 안에 보고서를 완성하지 못했습니다. 잠시 후 다시 시도해 주세요.'
+      case 'unreachable': return 'Claude에 연결하지 못해 보고서를 만들지 못했습니다. 잠시 후 다시 시도해 주시고, 계속되면 관리자에게 문의해 주세요.'
     }
   }
   return '보고서 생성 중 내부 오류가 발생했습니다. 다시 시도해 주세요.'

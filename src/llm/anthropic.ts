@@ -1,9 +1,9 @@
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { OUTLINE_TOOL, OutlineStreamReader, OutlineToolInputSchema } from './outline-stream.js'
 import {
   IncompleteReportError, InvalidModelOutputError, LlmServiceError, ReportTooLongError,
-  type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
+  type LlmFailure, type LlmProvider, type LlmUsage, type Outline, type OutlineListener, type PlanInput, type ReportInput
 } from './provider.js'
 
 export interface AnthropicProviderOptions {
@@ -41,12 +41,17 @@ export function isRetryable (error: unknown): boolean {
 }
 
 /** The SDK's errors become the port's; an abort stays an abort, so the caller knows it asked for it. */
-function toPortError (error: unknown): unknown {
+export function toPortError (error: unknown): unknown {
   if (!(error instanceof APIError) || error instanceof APIUserAbortError) return error
-  const failure = error.status === 401 || error.status === 403
-    ? 'unauthorized'
-    : error.status === undefined || error.status === 429 || error.status === 529 ? 'overloaded' : 'failed'
-  return new LlmServiceError(failure, error.message, { cause: error })
+  return new LlmServiceError(failureOf(error), error.message, { cause: error })
+}
+
+/** A connection error has no status: the API never answered, so it cannot have said it was overloaded. */
+function failureOf (error: APIError): LlmFailure {
+  if (error instanceof APIConnectionTimeoutError) return 'timeout'
+  if (error instanceof APIConnectionError) return 'unreachable'
+  if (error.status === 401 || error.status === 403) return 'unauthorized'
+  return error.status === 429 || error.status === 529 ? 'overloaded' : 'failed'
 }
 
 function usageOf (model: string, usage: Anthropic.Usage, startedAt: number): LlmUsage {
@@ -117,18 +122,23 @@ export class AnthropicProvider implements LlmProvider {
     // The SDK's own timeout ends when the headers arrive; a stream that stalls after them is ended here.
     const deadline = AbortSignal.timeout(reportTimeoutMs)
     const bounded = AbortSignal.any([signal, deadline])
-    for (let attempt = 0; ; attempt++) {
-      let emitted = false
-      try {
-        return await this.streamOnce(input, (delta) => { emitted = true; onText(delta) }, bounded)
-      } catch (error) {
-        if (deadline.aborted && !signal.aborted) {
-          throw new LlmServiceError('timeout', `the report was not written within ${reportTimeoutMs} ms`, { cause: error })
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let emitted = false
+        try {
+          return await this.streamOnce(input, (delta) => { emitted = true; onText(delta) }, bounded)
+        } catch (error) {
+          // Once text has reached the caller a retry would write the report twice over.
+          if (emitted || attempt >= reportMaxRetries || !isRetryable(error) || bounded.aborted) throw toPortError(error)
+          await sleep(retryBaseMs * 2 ** attempt * (0.75 + Math.random() / 2), undefined, { signal: bounded })
         }
-        // Once text has reached the caller a retry would write the report twice over.
-        if (emitted || attempt >= reportMaxRetries || !isRetryable(error) || signal.aborted) throw toPortError(error)
-        await sleep(retryBaseMs * 2 ** attempt * (0.75 + Math.random() / 2), undefined, { signal: bounded })
       }
+    } catch (error) {
+      // The deadline can end a stream or a back-off wait; either way the report took too long.
+      if (deadline.aborted && !signal.aborted) {
+        throw new LlmServiceError('timeout', `the report was not written within ${reportTimeoutMs} ms`, { cause: error })
+      }
+      throw error
     }
   }
 

@@ -77,7 +77,7 @@ export class ReportTooLongError extends Error {
  * How the model service refused or failed a call, in the port's own terms, so that callers tell
  * the user what happened without knowing which vendor's SDK sits behind the port.
  */
-export type LlmFailure = 'overloaded' | 'unauthorized' | 'failed' | 'timeout'
+export type LlmFailure = 'overloaded' | 'unauthorized' | 'failed' | 'timeout' | 'unreachable'
 
 export class LlmServiceError extends Error {
   override name = 'LlmServiceError'

@@ -238,6 +238,19 @@ t.test('a refused key and a failing model service each say so in Korean, without
   }
 })
 
+t.test('Claude that cannot be reached is reported as unreachable, not as overloaded', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...FAST_RETRIES, REPORT_LLM_MAX_RETRIES: '1' } })
+  fake.reportBehaviors.push({ kind: 'drop' }, { kind: 'drop' })
+  const { topic_id: topicId } = await planTopic(app, 'gen-unreachable')
+  await startGeneration(app, 'gen-unreachable', { topic_id: topicId })
+  const failed = await waitForTerminal(app, topicId)
+  t.equal(failed.status, 'failed')
+  t.match(failed.error_message, /Claude에 연결하지 못해/)
+  t.notMatch(failed.error_message, /과부하/)
+  t.equal(fake.reportRequests().length, 2, 'a lost connection is retried first')
+})
+
 t.test('20 topics generating at once all complete', async (t) => {
   const fake = await startFakeAnthropic(t)
   fake.defaultReport = { kind: 'report', chunkDelayMs: 5 }

@@ -17,3 +17,16 @@ t.test('REPORT_LLM_TIMEOUT_MS bounds the whole report stream: one that stalls af
   t.notMatch(final.error_message, /서버가|timeout|Error|ms/, 'says what happened, not that a server restarted, and no internals')
   t.equal(fake.reportRequests().length, 1, 'written once: no retry of a stalled stream')
 })
+
+t.test('the deadline reached while waiting to retry also says Claude was too slow', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  fake.reportBehaviors.push({ kind: 'status', status: 529 })
+  // The first back-off (at least 7.5 s) outlasts the whole 1 s budget.
+  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), REPORT_LLM_TIMEOUT_MS: '1000', REPORT_LLM_RETRY_BASE_MS: '10000' } })
+  const { topic_id: topicId } = await planTopic(app, 'gen-timeout-backoff')
+  t.equal((await startGeneration(app, 'gen-timeout-backoff', { topic_id: topicId })).statusCode, 202)
+  const final = await waitForTerminal(app, topicId, 20_000)
+  t.equal(final.status, 'failed')
+  t.match(final.error_message, /늦어/)
+  t.equal(fake.reportRequests().length, 1, 'no second attempt after the deadline')
+})

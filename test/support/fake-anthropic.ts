@@ -93,6 +93,8 @@ export type ReportBehavior =
   }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'hang' }
+  /** Closes the connection without answering, as an unreachable or crashed API would. */
+  | { kind: 'drop' }
 
 export const SAMPLE_OUTLINE: SampleOutline = {
   title: '2026 디지털뱅킹 트렌드 분석',
@@ -475,6 +477,7 @@ export class FakeAnthropic {
 
   private async report (body: RecordedRequest['body'], res: http.ServerResponse, behavior: ReportBehavior) {
     if (behavior.kind === 'hang') return
+    if (behavior.kind === 'drop') return res.destroy()
     if (behavior.kind === 'status') return this.error(res, behavior.status, behavior.errorType)
     const userContent = body.messages.at(-1)?.content ?? ''
     const markdown = typeof behavior.markdown === 'function' ? behavior.markdown(userContent) : behavior.markdown ?? reportFor(userContent)
