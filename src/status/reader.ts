@@ -92,7 +92,7 @@ export class StatusReader {
     // restart): show that, then wait for the run's live events.
     const first = latest ? undefined : { id: undefined, snapshot: persisted! }
     const events = this.store.subscribe(topic.id, { lastEventId, signal })
-    const source = options.includeText ? withReportText<StatusEvent>(events, this.runs.texts, topic.id) : events
+    const source = options.includeText ? withReportText<StatusEvent>(events, this.runs.texts, topic.id, signal) : events
     return { delivered: false, first, rest: paceStatusStream<StatusEvent | TextPiece>(source, options.pacing) }
   }
 }

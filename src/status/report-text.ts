@@ -77,6 +77,11 @@ export class ReportTexts {
   get size (): number {
     return this.#entries.size
   }
+
+  /** How many streams are following the topic's text here. */
+  listenerCount (topicId: number): number {
+    return this.#entries.get(topicId)?.listeners.size ?? 0
+  }
 }
 
 /** Longest a slow reader's text backlog may grow before its stream ends (it reconnects and starts over). */
@@ -84,9 +89,9 @@ const MAX_BACKLOG = 500
 
 /**
  * A topic's status events with its text pieces in between, for one stream: first everything written
- * so far, then each new piece as it arrives. Ends when the status events do.
+ * so far, then each new piece as it arrives. Ends when the status events do, or when `signal` aborts.
  */
-export function withReportText<E> (events: AsyncIterator<E>, texts: ReportTexts, topicId: number): AsyncIterableIterator<E | TextPiece> {
+export function withReportText<E> (events: AsyncIterator<E>, texts: ReportTexts, topicId: number, signal: AbortSignal): AsyncIterableIterator<E | TextPiece> {
   const pieces: TextPiece[] = []
   const initial = texts.current(topicId)
   if (initial) pieces.push(initial)
@@ -106,15 +111,29 @@ export function withReportText<E> (events: AsyncIterator<E>, texts: ReportTexts,
       (result) => { status = result; pulling = false; wake?.() },
       () => { status = { done: true, value: undefined }; pulling = false; wake?.() })
   }
+  let finished = false
   const finish = async (): Promise<IteratorResult<E | TextPiece>> => {
-    unsubscribe()
-    await events.return?.()
+    if (!finished) {
+      finished = true
+      signal.removeEventListener('abort', abandon)
+      unsubscribe()
+      pieces.length = 0
+      await events.return?.()
+    }
     return { done: true, value: undefined }
   }
+  // The response pipe stops pulling when its client leaves with output backed up, so next() may
+  // never run again: the disconnect itself must let go of the listener and what it collected.
+  const abandon = () => {
+    finish().catch(() => {})
+    wake?.()
+  }
+  if (signal.aborted) abandon()
+  else signal.addEventListener('abort', abandon, { once: true })
   return {
     async next () {
       while (true) {
-        if (overflowed) return finish()
+        if (finished || overflowed) return finish()
         const piece = pieces.shift()
         if (piece) return { done: false, value: piece }
         if (status) {

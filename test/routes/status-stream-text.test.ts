@@ -1,8 +1,9 @@
 // test-database: postgres
 import t from 'tap'
+import net from 'node:net'
 import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
-import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
-import { planTopic, startGeneration } from '../support/generation.js'
+import { anthropicEnv, realisticReportFor, startFakeAnthropic } from '../support/fake-anthropic.js'
+import { planTopic, startGeneration, waitForTerminal, waitUntil } from '../support/generation.js'
 import { openSse, payload, type SseMessage } from '../support/sse.js'
 
 /** Lays the pieces over each other by offset, as a live page does; a piece at 0 starts over. */
@@ -47,4 +48,32 @@ t.test('?include=text: the Markdown as it is written, then the saved report; pro
   const writing = new Set(percents.filter((percent) => percent > 10 && percent < 80))
   t.ok(writing.size > 4, `more steps than the 4 headings (${[...writing].join(', ')})`)
   t.ok(updates.some((body) => body.estimated_completion !== null), 'with an estimated completion')
+})
+
+t.test('?include=text: a client that stops reading and leaves takes its text listener with it', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  // About 1 MB of Korean: far more than the socket buffers of a client that reads nothing.
+  fake.defaultReport = { kind: 'report', markdown: (plan) => realisticReportFor(plan, 80_000), chunkChars: 4000, chunkDelayMs: 10 }
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const { port } = await listenOnLoopback(app)
+  const texts = app.generator.lifecycle.texts
+  const { topic_id: topicId } = await planTopic(app, 'text-leaver')
+  await startGeneration(app, 'text-leaver', { topic_id: topicId })
+  // Join late, so the first piece (everything written so far) backs up behind the unread socket.
+  await waitUntil(() => (texts.current(topicId)?.text.length ?? 0) > 100_000)
+
+  const socket = net.connect(port, '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.pause()
+  const headers = Object.entries(bearer('text-leaver')).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.write(`GET /api/topics/${topicId}/status/stream?include=text HTTP/1.1\r\nhost: 127.0.0.1\r\n${headers}\r\n`)
+  await waitUntil(() => texts.listenerCount(topicId) === 1)
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.ok(socket.bytesRead < 300_000, `the client has read little of what was sent (${socket.bytesRead} bytes)`)
+  socket.destroy()
+
+  await waitUntil(() => texts.listenerCount(topicId) === 0, 5000)
+  t.equal(texts.listenerCount(topicId), 0, 'no listener left behind')
+  await waitForTerminal(app, topicId, 60_000)
+  t.equal(texts.current(topicId), undefined, 'nothing of the finished run is held for the departed client')
 })
