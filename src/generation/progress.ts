@@ -32,6 +32,17 @@ export class FinishingTime {
   }
 }
 
+/**
+ * Longest section title in `current_step`, in characters. The step goes out in every progress
+ * event's NOTIFY, whose payload PostgreSQL caps at 8 000 bytes, and plan headings are not bounded.
+ */
+const STEP_TITLE_MAX = 100
+
+function stepTitle (title: string): string {
+  const chars = Array.from(title)
+  return chars.length <= STEP_TITLE_MAX ? title : `${chars.slice(0, STEP_TITLE_MAX - 1).join('')}…`
+}
+
 const normalize = (title: string) => title
   .replace(/^\s*(?:\d+|[IVXⅠ-Ⅻ]+|[가-힣])[.)]\s*/u, '')
   .replace(/[*_`~#]/g, '')
@@ -93,7 +104,7 @@ export class ProgressTracker {
     const { from, to } = WRITING_RANGE
     return {
       progress_percent: Math.round(from + (to - from) * index / total),
-      current_step: `'${this.sections[index]!.title}' 작성 중 (${index + 1}/${total})`,
+      current_step: `'${stepTitle(this.sections[index]!.title)}' 작성 중 (${index + 1}/${total})`,
       // The first section's length is still a guess: an ETA from it would be a guess too.
       estimated_completion: index === 0 ? null : this.projectCompletion(0)
     }

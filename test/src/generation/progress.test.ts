@@ -51,3 +51,12 @@ t.test('between headings progress rises with the text received, with an ETA from
   tracker.push('나'.repeat(10_000))
   t.ok(tracker.estimate()!.progress_percent! < 45, 'never past the next heading')
 })
+
+t.test('a very long planned heading is cut short in current_step, so the progress NOTIFY stays under 8 000 bytes', async (t) => {
+  const long = '디지털 전환에 따른 시장 구조 변화'.repeat(200)
+  const tracker = new ProgressTracker([{ title: long, description: '', order: 1 }, { title: '결론', description: '', order: 2 }])
+  const step = tracker.push(`## ${long}\n`)!.current_step!
+  t.equal(step, `'${Array.from(long).slice(0, 99).join('')}…' 작성 중 (1/2)`)
+  t.ok(Buffer.byteLength(step) < 1000, `${Buffer.byteLength(step)} bytes`)
+  t.equal(tracker.push('## 결론\n')!.current_step, "'결론' 작성 중 (2/2)", 'a short title stays whole')
+})
