@@ -54,7 +54,8 @@ export class StatusReader {
   /** The caller's topic's status; 404 if it is not theirs or never started generating. */
   async readStatus (userId: string, topicId: number): Promise<StatusSnapshot> {
     // Polling is the hot path: a run of the caller's own is answered from memory alone.
-    if (this.store.ownerOf(topicId) === userId) return this.store.get(topicId)!
+    const held = this.store.ownedSnapshot(topicId, userId)
+    if (held) return held
     const status = await this.statusOf(await getOwnTopic(this.db, userId, topicId))
     if (!status) throw generationStatusNotFound(topicId)
     return status

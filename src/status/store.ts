@@ -165,6 +165,12 @@ export class StatusStore {
     return this.#entry(topicId)?.history[0]?.id
   }
 
+  /** The topic's status if the user began its run: one read, so the entry cannot expire in between. */
+  ownedSnapshot (topicId: number, userId: string): StatusSnapshot | undefined {
+    const entry = this.#entry(topicId)
+    return entry?.ownerId === userId ? entry.history[entry.history.length - 1]?.snapshot : undefined
+  }
+
   get (topicId: number): StatusSnapshot | undefined {
     return this.latestEvent(topicId)?.snapshot
   }
