@@ -25,5 +25,5 @@ export const GenerateResponseSchema = Type.Object({
   stream_url: Type.String()
 })
 
-/** The 202 body, as stored for an Idempotency-Key and answered again for its repeats. */
+/** The 202 body; a repeat with its Idempotency-Key gets it rebuilt from the stored topic id. */
 export type GenerateAnswer = { success: true, data: Static<typeof GenerateResponseSchema> }
