@@ -21,7 +21,7 @@ const status = (fields: Record<string, unknown>) => ({
     topic_id: 1,
     status: 'generating',
     progress_percent: 45,
-    current_step: 'Generating main content...',
+    current_step: "'시장 분석' 작성 중 (2/5)",
     started_at: '2025-11-12T10:30:00Z',
     estimated_completion: '2025-11-12T10:45:30Z',
     artifact_id: null,
