@@ -245,10 +245,15 @@ export class GenerationService {
         return claimed
       })
     } catch (error) {
-      if (!(error instanceof KeyTaken)) throw error
-      const stored = await replay(db, request.userId, idempotency!.key, print!, ttl)
-      if (!stored) throw new AppError('CONFLICT', '같은 Idempotency-Key의 요청을 아직 처리하고 있습니다. 잠시 후 같은 요청을 다시 보내 주세요.')
-      return { topicId: stored.topicId, replayed: true }
+      // A repeat that raced the first request loses in one of two places: on a new topic at the
+      // key's unique row (KeyTaken), on an existing topic at the topic's row lock, after which the
+      // claim finds it generating (409). Either way the first request's answer is the answer.
+      const lostKeyRace = error instanceof KeyTaken
+      if (!idempotency || !(lostKeyRace || (error instanceof AppError && error.code === 'CONFLICT'))) throw error
+      const stored = await replay(db, request.userId, idempotency.key, print!, ttl)
+      if (stored) return { topicId: stored.topicId, replayed: true }
+      if (lostKeyRace) throw new AppError('CONFLICT', '같은 Idempotency-Key의 요청을 아직 처리하고 있습니다. 잠시 후 같은 요청을 다시 보내 주세요.')
+      throw error
     }
     this.lifecycle.claimed(claim.topicId, claim.event, request.userId)
     return { topicId: claim.topicId, replayed: false }

@@ -3,6 +3,7 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { topics } from '../../src/db/schema.js'
 import { bearer, buildTestApp } from '../support/app.js'
+import { openTestDatabase } from '../support/database.js'
 import { SAMPLE_PLAN, waitForTerminal } from '../support/generation.js'
 
 t.test('Idempotency-Key: the same request again gets the same 202 and starts nothing; another body is a 422', async (t) => {
@@ -51,4 +52,27 @@ t.test('Idempotency-Key: a repeat while its report is still running replays the 
   const fresh = await send('another-key')
   t.equal(fresh.statusCode, 429, 'a new start is still held to the cap')
   t.equal(fresh.json().error.code, 'RATE_LIMITED')
+})
+
+t.test('Idempotency-Key: the same start of an existing topic on two replicas at once gets one 202, twice', async (t) => {
+  // Two app instances on one database are two replicas: each serialises its own user's starts, so
+  // only across replicas do the two requests meet at the topic's row lock.
+  const database = await openTestDatabase(t)
+  const env = { OFFLINE_PIECE_DELAY_MS: '200' }
+  const [a, b] = [await buildTestApp(t, { database, env }), await buildTestApp(t, { database, env })]
+  const user = 'idem-replicas'
+  for (let round = 1; round <= 8; round++) {
+    const planned = await a.inject({ method: 'POST', url: '/api/topics/plan', headers: bearer(user), payload: { topic: `복제본 경합 ${round}` } })
+    const topicId = planned.json().data.topic_id
+    const send = (app: typeof a) => app.inject({
+      method: 'POST',
+      url: '/api/topics/generate',
+      headers: { ...bearer(user), 'idempotency-key': `replica-key-${round}` },
+      payload: { topic: `복제본 경합 ${round}`, plan: SAMPLE_PLAN, topic_id: topicId }
+    })
+    const [first, second] = await Promise.all([send(a), send(b)])
+    t.same([first.statusCode, second.statusCode], [202, 202], `round ${round}: both answered 202 (${first.body} / ${second.body})`)
+    t.same(second.json(), first.json(), `round ${round}: the same answer`)
+    await a.inject({ method: 'POST', url: `/api/topics/${topicId}/cancel`, headers: bearer(user) })
+  }
 })
