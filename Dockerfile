@@ -34,7 +34,8 @@ COPY --from=build /app/dist ./dist
 # Found at run time by walking up from dist/: the migrations, applied at start, and the web page.
 COPY drizzle ./drizzle
 # The migrated PGlite database a first start copies instead of running initdb (what `prepare` makes).
-RUN node dist/scripts/pglite-seed.js
+# Made by root, whose PostgreSQL files are 0600: the node user who copies it must be able to read them.
+RUN node dist/scripts/pglite-seed.js && chmod -R a+rX node_modules/.cache/reportflow
 COPY public ./public
 # The embedded PGlite database (when DATABASE_URL is unset) lives here: mount a volume to keep it.
 RUN mkdir -p /data && chown node:node /data

@@ -17,10 +17,13 @@ try {
 
 // Opening the database — for PGlite, compiling PostgreSQL's WebAssembly and starting it — takes about
 // as long as loading the app's modules, so it runs while they load rather than after.
-const opening = openDatabase(databaseOptions(config))
+// The logger comes with the app, so what opening warns of waits for it.
+const openingWarnings: Array<{ err: unknown, message: string }> = []
+const opening = openDatabase({ ...databaseOptions(config), warn: (err, message) => openingWarnings.push({ err, message }) })
 const { buildApp } = await import('./app.js')
 const database = await opening
 const app = await buildApp({ config, database, startWorkersAfterListen: true })
+for (const { err, message } of openingWarnings) app.log.warn({ err }, message)
 
 // The grace for running reports, then 5 s to hand the rest back to the queue and end the streams:
 // cutting that short leaves the reports to wait for their heartbeat to expire. Docker's default

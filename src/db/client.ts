@@ -48,6 +48,10 @@ export interface DatabaseOptions {
   pgliteDataDump?: Blob
   /** PostgreSQL only: how long to wait for a connection and for one statement. */
   timeouts?: DatabaseTimeouts
+  /** The migrated data folder a new pgliteDir starts as a copy of; defaults to the one made at install. */
+  pgliteSeedFolder?: string
+  /** Told what went wrong when opening could carry on anyway; defaults to a Node process warning. */
+  warn?: (error: unknown, message: string) => void
 }
 
 /** Reconnection after an outage: quick retries, never more than two seconds apart, so the service heals as soon as the database is back. */
@@ -78,6 +82,29 @@ export function databaseOptions ({ databaseUrl, dataDir, database }: Config): Da
     url: databaseUrl,
     pgliteDir: databaseUrl ? undefined : path.join(dataDir, 'pglite'),
     timeouts: { connectMs: database.connectTimeoutMs, queryMs: database.queryTimeoutMs }
+  }
+}
+
+const warnProcess = (error: unknown, message: string) => {
+  process.emitWarning(`${message}: ${error instanceof Error ? error.message : String(error)}`)
+}
+
+/**
+ * Copies the seed beside the data folder and renames it into place, so the data folder is either the
+ * whole seed or absent: a half copy has PG_VERSION, would never be copied again, and would not open.
+ * A copy that fails (a seed the user cannot read, a full disk) leaves an empty data folder to initdb:
+ * a slower first start, never a failed one.
+ */
+function copySeed (seed: string, pgliteDir: string, warn: (error: unknown, message: string) => void) {
+  const partial = `${pgliteDir}.partial-${process.pid}`
+  try {
+    fs.rmSync(partial, { recursive: true, force: true })
+    fs.cpSync(seed, partial, { recursive: true })
+    // Onto nothing or an empty folder; a folder with files in it is never replaced.
+    fs.renameSync(partial, pgliteDir)
+  } catch (error) {
+    fs.rmSync(partial, { recursive: true, force: true })
+    warn(error, `copying the PGlite seed ${seed} failed; starting from an empty database, which takes a few seconds longer`)
   }
 }
 
@@ -118,8 +145,8 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
 
   if (options.pgliteDir && !fs.existsSync(path.join(options.pgliteDir, 'PG_VERSION'))) {
     // A new data folder starts as a copy of the migrated one made at install, when there is one.
-    const seed = await cachedPgliteSeedFolder(MIGRATIONS_FOLDER)
-    if (seed) fs.cpSync(seed, options.pgliteDir, { recursive: true })
+    const seed = options.pgliteSeedFolder ?? await cachedPgliteSeedFolder(MIGRATIONS_FOLDER)
+    if (seed) copySeed(seed, options.pgliteDir, options.warn ?? warnProcess)
   }
   if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true })
   const client = new PGlite(options.pgliteDir, { loadDataDir: options.pgliteDataDump })

@@ -46,8 +46,8 @@ t.test('the build and start steps are the commands of package.json and CI', asyn
   t.equal(pkg.scripts.prepare, 'npm run build && node dist/scripts/pglite-seed.js', 'npm ci builds, so npm start does not have to, and makes the PGlite seed')
   t.ok(pkg.scripts.build, 'package.json has the build script')
   t.notOk(pkg.scripts.prestart, 'npm start compiles nothing')
-  t.same(runCommands(runtime), ['npm ci --omit=dev --ignore-scripts --no-audit --no-fund', 'npm cache clean --force', 'node dist/scripts/pglite-seed.js', 'mkdir -p /data', 'chown node:node /data'],
-    'runtime: production dependencies only, and no build')
+  t.same(runCommands(runtime), ['npm ci --omit=dev --ignore-scripts --no-audit --no-fund', 'npm cache clean --force', 'node dist/scripts/pglite-seed.js', 'chmod -R a+rX node_modules/.cache/reportflow', 'mkdir -p /data', 'chown node:node /data'],
+    'runtime: production dependencies only, no build, and a seed the node user can read')
   t.equal(execForm(find(runtime, 'CMD')[0]!.args).join(' '), pkg.scripts.start, 'CMD is the start script')
 
   t.match(envOf(runtime), { HOST: '0.0.0.0', PORT: '3000', DATA_DIR: '/data' })

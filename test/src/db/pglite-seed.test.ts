@@ -1,4 +1,5 @@
 // test-database: pglite-only (the seed is the embedded database's first start)
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -22,5 +23,28 @@ t.test('a new data folder starts as a copy of the migrated seed made at install,
 
   const again = await openDatabase({ pgliteDir })
   t.equal((await again.db.select().from(templates)).length, 2, 'a restart opens the folder as it was, not a fresh copy')
+  await again.close()
+})
+
+t.test('a seed that cannot be copied leaves no half copy behind and the first start initdbs instead', async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reportflow-seed-'))
+  t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+  // A seed the service's user cannot read all of, as a root-made seed is to the image's node user.
+  // Tests run as root, whom file modes do not stop, so a FIFO is the file that cannot be copied.
+  const seed = path.join(dataDir, 'seed')
+  fs.cpSync(await makePgliteSeedFolder(MIGRATIONS_FOLDER), seed, { recursive: true })
+  execFileSync('mkfifo', [path.join(seed, 'base', 'unreadable')])
+  const pgliteDir = path.join(dataDir, 'pglite')
+  const warnings: string[] = []
+
+  const database = await openDatabase({ pgliteDir, pgliteSeedFolder: seed, warn: (_error, message) => warnings.push(message) })
+  t.same((await database.db.select().from(templates)).map((row) => row.isDefault), [true], 'a working, migrated database')
+  await database.close()
+  t.match(warnings, [/copying the PGlite seed .* failed; starting from an empty database/], 'said why the start was slower')
+  t.same(fs.readdirSync(dataDir).sort(), ['pglite', 'seed'], 'no partial folder left beside it')
+  t.notOk(fs.existsSync(path.join(pgliteDir, 'base', 'unreadable')), 'the data folder is initdb\'s, not part of the seed')
+
+  const again = await openDatabase({ pgliteDir, migrate: false })
+  t.equal((await again.db.select().from(templates)).length, 1, 'and it opens again as it was')
   await again.close()
 })
