@@ -21,7 +21,7 @@ const EnvSchema = Type.Object({
   ANTHROPIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   CLAUDE_PLAN_MODEL: Type.String({ minLength: 1 }),
   CLAUDE_REPORT_MODEL: Type.String({ minLength: 1 }),
-  PLAN_LLM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 1900 }),
+  PLAN_LLM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 59_900 }),
   PLAN_MAX_TOKENS: Type.Integer({ minimum: 256, maximum: 8192 }),
   PLAN_REFINE_TIMEOUT_MS: PositiveMs,
   PLAN_MAX_IN_FLIGHT: Type.Integer({ minimum: 1 }),
@@ -217,6 +217,19 @@ function parseTrustProxy (raw: string): TrustProxy {
   throw new ConfigError('TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses/CIDRs')
 }
 
+/** Saving the topic takes a moment after Claude's titles, so their deadline leaves at least this much of the budget. */
+const PLAN_SAVE_RESERVE_MS = 100
+
+/** The plan's deadlines all count from its arrival, so each must fall inside the budget. */
+function checkPlanDeadlines (e: Env) {
+  if (e.PLAN_LLM_TIMEOUT_MS > e.PLAN_BUDGET_MS - PLAN_SAVE_RESERVE_MS) {
+    throw new ConfigError(`PLAN_LLM_TIMEOUT_MS (${e.PLAN_LLM_TIMEOUT_MS}) must be at most PLAN_BUDGET_MS minus ${PLAN_SAVE_RESERVE_MS} (${e.PLAN_BUDGET_MS - PLAN_SAVE_RESERVE_MS}), to leave time to save the topic`)
+  }
+  if (e.PLAN_MAX_QUEUE_WAIT_MS >= e.PLAN_BUDGET_MS) {
+    throw new ConfigError(`PLAN_MAX_QUEUE_WAIT_MS (${e.PLAN_MAX_QUEUE_WAIT_MS}) must be less than PLAN_BUDGET_MS (${e.PLAN_BUDGET_MS}): a plan that waited that long has no time left to be answered`)
+  }
+}
+
 /**
  * Reads and validates the configuration. Empty strings count as unset so that
  * `FOO=` in a compose file means "use the default" rather than "invalid".
@@ -241,6 +254,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${key} is invalid: ${firstError.message}`)
   }
   const e = raw as Env
+  checkPlanDeadlines(e)
 
   return {
     port: e.PORT,

@@ -56,3 +56,12 @@ t.test('a bad value names the variable', async (t) => {
   }
   t.ok(new ConfigError('x') instanceof Error)
 })
+
+t.test('the plan\'s deadlines must fall inside its budget', async (t) => {
+  t.throws(() => loadConfig({ PLAN_MAX_QUEUE_WAIT_MS: '2000' }), { name: 'ConfigError', message: /^PLAN_MAX_QUEUE_WAIT_MS \(2000\) must be less than PLAN_BUDGET_MS \(2000\)/ })
+  t.throws(() => loadConfig({ PLAN_BUDGET_MS: '1500', PLAN_MAX_QUEUE_WAIT_MS: '1600', PLAN_LLM_TIMEOUT_MS: '1000' }), { name: 'ConfigError', message: /^PLAN_MAX_QUEUE_WAIT_MS / })
+  t.throws(() => loadConfig({ PLAN_LLM_TIMEOUT_MS: '1901' }), { name: 'ConfigError', message: /^PLAN_LLM_TIMEOUT_MS \(1901\) must be at most PLAN_BUDGET_MS minus 100 \(1900\)/ })
+  t.throws(() => loadConfig({ PLAN_BUDGET_MS: '1500' }), { name: 'ConfigError', message: /^PLAN_LLM_TIMEOUT_MS \(1700\) must be at most/ }, 'the default timeout does not fit a shorter budget')
+  t.match(loadConfig({ PLAN_BUDGET_MS: '10000', PLAN_LLM_TIMEOUT_MS: '9000' }).anthropic, { planTimeoutMs: 9000 }, 'a longer budget gives Claude more time')
+  t.match(loadConfig({ PLAN_MAX_QUEUE_WAIT_MS: '1999' }), { planMaxQueueWaitMs: 1999 })
+})
