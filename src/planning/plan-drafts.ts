@@ -43,10 +43,18 @@ export class PlanDrafts {
     const unsubscribe = refinement.subscribe((item) => events.emit('event', { event: 'section', topic_id: topicId, ...item } satisfies PlanSectionEvent))
     const saved = refinement.finished.then(async (outcome) => {
       unsubscribe()
-      const current = this.running.get(topicId)?.refinement === refinement
+      const isCurrent = () => this.running.get(topicId)?.refinement === refinement
+      let current = false
       let draft: PlanDraft | undefined
       const save = this.saveQueue.then(async () => {
-        if (current) draft = await mergeModelDescriptions(this.db, topicId, refinement.descriptions)
+        // Decided here, not when the model finished: while this save waited its turn, the topic
+        // may have been planned again, and then these descriptions are not the new plan's.
+        current = isCurrent()
+        if (current) {
+          draft = await mergeModelDescriptions(this.db, topicId, refinement.descriptions)
+          // Deleted while the model wrote: nothing to merge into, and no topic to count the usage against.
+          if (!draft) return
+        }
         if (outcome.usage) await recordAiUsage(this.db, topicId, 'plan', outcome.usage)
       })
       this.saveQueue = save.catch(() => {})
@@ -60,7 +68,7 @@ export class PlanDrafts {
         return
       }
       if (!outcome.complete) log.warn({ err: outcome.error, topicId, received: refinement.descriptions.length }, 'the model stopped before every section had its description')
-      this.running.delete(topicId)
+      if (isCurrent()) this.running.delete(topicId)
       if (draft) events.emit('event', { event: 'plan', refining: false, ...draft } satisfies PlanDraftEvent)
       events.emit('end')
     })

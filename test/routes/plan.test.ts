@@ -1,11 +1,13 @@
 // test-database: postgres
 import { Value } from '@sinclair/typebox/value'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { aiUsage, topics } from '../../src/db/schema.js'
 import { PlanStreamEventSchema } from '../../src/schemas/plan.js'
-import { bearer, buildTestApp } from '../support/app.js'
+import { buildApp } from '../../app.js'
+import { bearer, buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
 import {
   anthropicEnv, SAMPLE_OUTLINE, SAMPLE_OUTLINES, sampleOutline, SPEED_PROFILES, startFakeAnthropic, type PlanBehavior, type SpeedModel
 } from '../support/fake-anthropic.js'
@@ -256,7 +258,7 @@ t.test('planning a topic again while its first plan is refined: the first refine
   const topicId = again.res.json().data.topic_id
 
   // Were the first refinement still running, its end would now be heard.
-  releaseFirst()
+  console.error('releaseFirst', performance.now()); releaseFirst()
   await new Promise((resolve) => setTimeout(resolve, 300))
   const stream = planStream(app, 'plan-again', topicId)
   await new Promise((resolve) => setTimeout(resolve, 100))
@@ -267,6 +269,27 @@ t.test('planning a topic again while its first plan is refined: the first refine
   t.match(final, { event: 'plan', refining: false })
   t.same(final.sections.map((section: { description: string }) => section.description), ['새 개요 설명', '새 현황 설명', '새 전망 설명'],
     'only the second refinement\'s descriptions are saved')
+})
+
+t.test('a topic deleted while the model describes its plan: nothing is saved, and nothing is logged as failed', async (t) => {
+  const fake = await startFakeAnthropic(t)
+  const input = JSON.stringify({ section_titles: ['개요', '현황', '전망'], descriptions: ['개요 설명', '현황 설명', '전망 설명'] })
+  let release!: () => void
+  fake.planBehaviors.push({ kind: 'outline', input, holdAfterChars: input.indexOf('descriptions'), until: new Promise<void>((resolve) => { release = resolve }) })
+  const logs: Array<{ level: number, msg: string }> = []
+  const stream = new Writable({ write (chunk: Buffer, _encoding, done) { logs.push(JSON.parse(chunk.toString())); done() } })
+  const app = await buildApp({ config: testConfig(anthropicEnv(fake)), database: await sharedTestDatabase(), logger: { level: 'info', stream } })
+  t.teardown(() => app.close())
+  const { res } = await timedPlan(app, 'plan-deleted', { topic: '지워질 계획' })
+  const topicId = res.json().data.topic_id
+  const following = planStream(app, 'plan-deleted', topicId)
+  const deleted = await app.inject({ method: 'DELETE', url: `/api/topics/${topicId}`, headers: bearer('plan-deleted') })
+  t.equal(deleted.statusCode, 200)
+  release()
+  const { events } = await following
+  t.notOk(events.some((event) => event.event === 'plan' && !event.refining), 'no saved draft to send')
+  t.same(await app.db.select().from(aiUsage).where(eq(aiUsage.topicId, topicId)), [], 'no usage for a topic that is gone')
+  t.same(logs.filter((line) => line.level >= 50).map((line) => line.msg), [], 'no error logged')
 })
 
 t.test('a plan whose save fails stops the model still describing it', async (t) => {
