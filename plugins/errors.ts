@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { DrizzleQueryError } from 'drizzle-orm'
 import { isDatabaseUnavailable } from '../src/db/unavailable.js'
-import { AppError, ERROR_STATUS, type ErrorCode } from '../src/errors.js'
+import { AppError } from '../src/errors.js'
 import { UNSTORABLE_TEXT_MESSAGE } from '../src/text.js'
 
 export interface ValidationIssue {
@@ -135,10 +135,9 @@ function toAppError (error: FastifyError & { validation?: ValidationIssue[] }): 
   if (status === 429) return new AppError('RATE_LIMITED', error.message)
   if (status === 404) return new AppError('NOT_FOUND', '요청한 것을 찾을 수 없습니다. 주소를 확인해 주세요.')
   if (status === 503) return serviceUnavailable()
-  if (status >= 400 && status < 500) {
-    const known = Object.entries(ERROR_STATUS).find(([, value]) => value === status)?.[0] as ErrorCode | undefined
-    return new AppError(known ?? 'VALIDATION_ERROR', `요청을 처리할 수 없습니다(HTTP ${status}). 보낸 내용을 확인해 주세요.`)
-  }
+  // Any other 4xx goes out as a 400, so the sentence names no status: each code has its one status,
+  // and a framework's 422 or 409 is not an idempotency key reused or a topic's state.
+  if (status >= 400 && status < 500) return new AppError('VALIDATION_ERROR', '요청을 처리할 수 없습니다. 보낸 주소와 헤더, 본문을 확인해 주세요.')
   return internalError()
 }
 

@@ -1,7 +1,8 @@
 // test-database: postgres
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { bearer, buildTestApp } from '../support/app.js'
+import { buildApp } from '../../app.js'
+import { bearer, buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
 import { createTestDatabase } from '../support/database.js'
 
 t.test('error envelope for the ways a request can be malformed', async (t) => {
@@ -41,6 +42,19 @@ t.test('unknown routes answer NOT_FOUND in the envelope', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/no/such/route?x=1' })
   t.equal(res.statusCode, 404)
   t.match(res.json(), { success: false, error: { code: 'NOT_FOUND', message: 'GET /no/such/route 경로는 없습니다. 주소와 메서드를 확인해 주세요.' } })
+})
+
+t.test('a 4xx of no code of ours is a VALIDATION_ERROR 400 whose message names no other status', async (t) => {
+  const app = await buildApp({ config: testConfig(), database: await sharedTestDatabase() })
+  t.teardown(() => app.close())
+  app.get('/framework-error/:status', async (request) => {
+    throw Object.assign(new Error('from a plugin'), { statusCode: Number((request.params as { status: string }).status) })
+  })
+  for (const status of [405, 408, 409, 415, 422, 431]) {
+    const res = await app.inject({ method: 'GET', url: `/framework-error/${status}` })
+    t.equal(res.statusCode, 400, `${status}`)
+    t.match(res.json(), { success: false, error: { code: 'VALIDATION_ERROR', message: /^[^0-9]*[가-힣][^0-9]*$/ } }, `${status}: a Korean sentence with no status number`)
+  }
 })
 
 t.test('request ids: an incoming safe id is echoed, an unsafe one replaced', async (t) => {
