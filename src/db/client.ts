@@ -164,8 +164,10 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
     db,
     driver: 'pglite',
     pglite: client,
-    listen: async (channel, onPayload) => {
+    listen: async (channel, onPayload, onListening) => {
       const unlisten = await client.listen(channel, onPayload)
+      // In-process, so the LISTEN is in place once and never lost.
+      onListening?.()
       return () => unlisten()
     },
     ping: async () => {

@@ -35,3 +35,18 @@ t.test('foreign keys, cascades and uniqueness are enforced', async (t) => {
   t.equal((await db.select().from(artifacts)).length, 0, 'artifacts go with their topic')
   t.equal((await db.select().from(aiUsage)).length, 0, 'usage goes with its topic')
 })
+
+t.test('listen: onListening runs once the LISTEN is in place, and a NOTIFY sent then is heard', async (t) => {
+  const handle = await openTestDatabase(t)
+  const heard: string[] = []
+  let notifiedWhenListening: Promise<unknown> | undefined
+  const unlisten = await handle.listen('listening_test', (payload) => heard.push(payload), () => {
+    notifiedWhenListening ??= handle.db.execute(sql`select pg_notify('listening_test', 'sent from onListening')`)
+  })
+  t.teardown(() => unlisten())
+  t.ok(notifiedWhenListening, 'onListening ran before listen resolved')
+  await notifiedWhenListening
+  const deadline = Date.now() + 5000
+  while (heard.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+  t.same(heard, ['sent from onListening'])
+})
