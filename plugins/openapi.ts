@@ -85,7 +85,7 @@ export default fp(async function openapi (app: FastifyInstance) {
             type: 'apiKey',
             in: 'query',
             name: 'access_token',
-            description: 'The same token, for EventSource clients, which cannot send headers (status stream only)'
+            description: 'The same token, for EventSource clients, which cannot send headers (the status and plan streams)'
           },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }
         }

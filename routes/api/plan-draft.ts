@@ -4,7 +4,7 @@ import type { EventMessage, FastifyBaseLogger } from 'fastify'
 import { FastifySSEPlugin } from 'fastify-sse-v2'
 import { draftOf, saveUserPlan } from '../../src/planning/plan-draft.js'
 import { IdParams, ok, Success } from '../../src/schemas/common.js'
-import { ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
+import { bodyErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
 import { PlanDraftSchema, SavePlanRequestSchema, type PlanDraftEvent, type PlanStreamEvent } from '../../src/schemas/plan.js'
 import { getOwnTopic } from '../../src/topics/repository.js'
 
@@ -39,7 +39,7 @@ const planDraftRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'writes later only fill sections still as the model left them. 409 while the report is being generated.',
       params: IdParams,
       body: SavePlanRequestSchema,
-      response: { 200: Success(PlanDraftSchema), ...withNotFound, 409: ErrorAnswer }
+      response: { 200: Success(PlanDraftSchema), ...withNotFound, ...bodyErrors, 409: ErrorAnswer }
     }
   }, async function savePlanDraft (request) {
     return ok(await saveUserPlan(app.db, request.userId, request.params.id, request.body.plan))

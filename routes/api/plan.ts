@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ReportPlanner } from '../../src/planning/plan-report.js'
 import { ok, Success } from '../../src/schemas/common.js'
-import { ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
+import { bodyErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
 import { PlanRequestSchema, PlanResponseSchema } from '../../src/schemas/plan.js'
 
 const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,11 +28,11 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['topics'],
       summary: 'Plan a report: an ordered, editable outline within 2 seconds',
-      description: 'Answers as soon as Claude has written the title and the section titles (or with the template\'s outline ' +
+      description: 'Answers as soon as Claude has written the section titles (or with the template\'s outline ' +
         'when Claude fails or is late). Claude goes on writing the sections\' descriptions after the answer: follow ' +
         '`GET /api/topics/{topic_id}/plan/stream`. 503 (with Retry-After) when too many plans are in progress to answer in time.',
       body: PlanRequestSchema,
-      response: { 200: Success(PlanResponseSchema), ...withNotFound, 413: ErrorAnswer, 429: ErrorAnswer, 503: ErrorAnswer }
+      response: { 200: Success(PlanResponseSchema), ...withNotFound, ...bodyErrors, 429: ErrorAnswer, 503: ErrorAnswer }
     }
   }, async function planReport (request, reply) {
     return ok(await planner.planReport({

@@ -20,7 +20,7 @@ const StreamQuery = Type.Object({
 })
 
 const EVENT_STREAM_EXAMPLE = [
-  'id: 3', 'data: {"event":"status_update","topic_id":1,"status":"generating","progress_percent":50,"current_step":"\'시장 동향\' 작성 중 (2/5)","estimated_completion":null}', '',
+  'id: 3', 'data: {"event":"status_update","topic_id":1,"status":"generating","progress_percent":50,"current_step":"\'시장 분석\' 작성 중 (2/5)","estimated_completion":null}', '',
   ': ping', '',
   'id: 4', 'data: {"event":"completion","topic_id":1,"status":"completed","progress_percent":100,"artifact_id":123,"error_message":null}', '', ''
 ].join('\n')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TemplateRow } from '../../src/db/schema.js'
 import { Deleted, IdParams, ok, Page, Pagination, Success } from '../../src/schemas/common.js'
-import { authErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
+import { authErrors, bodyErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
 import { NewTemplateSchema, TemplateSchema } from '../../src/schemas/template.js'
 import {
   createTemplate, deleteOwnTemplate, getVisibleTemplate, listTemplates
@@ -41,7 +41,7 @@ const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['templates'],
       summary: 'Create a template of the caller\'s own (at most TEMPLATES_PER_USER of them)',
       body: NewTemplateSchema,
-      response: { 201: Success(TemplateSchema), ...authErrors, 413: ErrorAnswer, 429: ErrorAnswer }
+      response: { 201: Success(TemplateSchema), ...authErrors, ...bodyErrors, 429: ErrorAnswer }
     }
   }, async function createOwnTemplate (request, reply) {
     const { name, description, prompt_system: promptSystem } = request.body

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TopicRow } from '../../src/db/schema.js'
 import { outlineOf } from '../../src/planning/plan-markdown.js'
 import { Deleted, IdParams, ok, Page, Success } from '../../src/schemas/common.js'
-import { authErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
+import { authErrors, bodyErrors, ErrorAnswer, withNotFound } from '../../src/schemas/error.js'
 import { TopicDetailSchema, TopicListItemSchema, TopicListQuerySchema, TopicRenameSchema } from '../../src/schemas/topic.js'
 import { deleteOwnTopic, getOwnTopic, listOwnTopics, renameOwnTopic, type LatestFile } from '../../src/topics/repository.js'
 
@@ -68,7 +68,7 @@ const topicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Rename a topic (its plan is saved with PUT /api/topics/{id}/plan)',
       params: IdParams,
       body: TopicRenameSchema,
-      response: { 200: Success(TopicDetailSchema), ...withNotFound }
+      response: { 200: Success(TopicDetailSchema), ...withNotFound, ...bodyErrors }
     }
   }, async function renameTopic (request) {
     return ok(toDetail(await renameOwnTopic(app.db, request.userId, request.params.id, request.body.topic.trim())))

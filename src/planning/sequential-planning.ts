@@ -13,7 +13,7 @@ export interface PlanningInput {
 
 export interface PlanningOptions {
   llm: LlmProvider
-  /** How long the model may take to write the skeleton (title and section titles). */
+  /** How long the model may take to write the skeleton (the section titles; the title is the user's topic). */
   timeoutMs: number
   /** How long the rest of the outline (the descriptions) may keep streaming after the answer. */
   refineTimeoutMs: number

@@ -23,6 +23,11 @@ export const authErrors = {
   503: ErrorAnswer
 }
 
+/** What a route that takes a body adds: one larger than BODY_LIMIT_BYTES is refused. */
+export const bodyErrors = {
+  413: ErrorAnswer
+}
+
 export const withNotFound = {
   ...authErrors,
   404: ErrorAnswer

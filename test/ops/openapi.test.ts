@@ -79,8 +79,17 @@ t.test('bearer auth on /api, METRICS_TOKEN on metrics, none on health and readin
       t.same(operation.security, [], `${key} needs no token`)
     }
   }
-  const stream = document.paths['/api/topics/{id}/status/stream']!.get!
-  t.same(stream.security, [{ bearerAuth: [] }, { accessToken: [] }])
+  for (const route of ['/api/topics/{id}/status/stream', '/api/topics/{id}/plan/stream']) {
+    t.same(document.paths[route]!.get!.security, [{ bearerAuth: [] }, { accessToken: [] }], `${route} takes ?access_token=`)
+  }
+  t.match(document.components.securitySchemes.accessToken, { description: /the status and plan streams/ }, 'and the scheme says so')
+})
+
+t.test('every route that takes a body documents the 413 of one past BODY_LIMIT_BYTES', async (t) => {
+  const { document } = await fetchDocument(t)
+  const withBody = operations(document).filter(({ operation }) => operation.requestBody)
+  t.ok(withBody.length >= 5, 'the list is real')
+  for (const { key, operation } of withBody) t.ok(operation.responses['413'], `${key} documents 413`)
 })
 
 t.test('error answers are the shared envelope; the stream and downloads document their media types', async (t) => {
