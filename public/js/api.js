@@ -14,7 +14,8 @@ export class ApiError extends Error {
 /**
  * What the user reads when the server's answer has no Korean sentence of its own (a proxy's page,
  * a dropped connection): the page's sentence for each kind of failure. The server's messages are
- * Korean and say which thing failed and what to do, so they are shown when present.
+ * Korean and say which thing failed and what to do, so they are shown when present, except for the
+ * codes in PAGE_OWN_CODES.
  */
 const KOREAN_BY_CODE = {
   VALIDATION_ERROR: '입력한 내용 중 받아들일 수 없는 부분이 있습니다. 내용을 확인한 뒤 다시 시도하세요.',
@@ -26,11 +27,14 @@ const KOREAN_BY_CODE = {
   NETWORK: '서버에 연결하지 못했습니다. 인터넷 연결을 확인한 뒤 다시 시도하세요.'
 }
 
+/** Their server messages point API callers to routes and to /docs, which mean nothing on the page. */
+const PAGE_OWN_CODES = new Set(['NOT_FOUND', 'VALIDATION_ERROR'])
+
 const HANGUL = /[\uAC00-\uD7A3]/
 
 export function describeError (error) {
   if (!(error instanceof ApiError)) return '예기치 못한 문제가 생겼습니다. 페이지를 새로 고친 뒤 다시 시도하세요.'
-  if (HANGUL.test(error.message)) return error.message
+  if (HANGUL.test(error.message) && !PAGE_OWN_CODES.has(error.code)) return error.message
   if (error.code === 'RATE_LIMITED') {
     const seconds = error.retryAfterSeconds
     return seconds ? `요청이 너무 잦습니다. ${seconds}초 뒤에 다시 시도하세요.` : '요청이 너무 잦습니다. 잠시 뒤 다시 시도하세요.'

@@ -153,6 +153,19 @@ t.test('the plan limit shows the server\'s message', { skip: skipWithoutChromium
   await screenshot(page, '08-rate-limited-desktop')
 })
 
+t.test('a topic deleted elsewhere is said in the page\'s own words, not the API\'s hint for callers', { skip: skipWithoutChromium }, async (t) => {
+  const page = await openPage(DESKTOP)
+  await signIn(page, 'vanished')
+  await plan(page, '사라질 주제')
+  const listed = await app.inject({ method: 'GET', url: '/api/topics', headers: bearer('vanished') })
+  const topicId = listed.json().data.items[0].id
+  await app.inject({ method: 'DELETE', url: `/api/topics/${topicId}`, headers: bearer('vanished') })
+  await page.getByRole('button', { name: '보고서 생성' }).click()
+  const alert = page.locator('#generate-error')
+  await alert.waitFor()
+  t.equal(await alert.textContent(), '찾는 항목이 없습니다. 이미 삭제되었을 수 있으니 목록을 새로 고쳐 보세요.')
+})
+
 t.test('a generation already running is followed instead of failing', { skip: skipWithoutChromium }, async (t) => {
   const page = await openPage(DESKTOP)
   await signIn(page, 'carol')
