@@ -8,6 +8,7 @@ import { aiUsage, topics } from '../../src/db/schema.js'
 import { PlanStreamEventSchema } from '../../src/schemas/plan.js'
 import { buildApp } from '../../app.js'
 import { bearer, buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
+import { TEST_DATABASE_URL } from '../support/database.js'
 import {
   anthropicEnv, SAMPLE_OUTLINE, SAMPLE_OUTLINES, sampleOutline, SPEED_PROFILES, startFakeAnthropic, type PlanBehavior, type SpeedModel
 } from '../support/fake-anthropic.js'
@@ -261,6 +262,56 @@ t.test('planning a topic again while its first plan is refined: the first refine
   console.error('releaseFirst', performance.now()); releaseFirst()
   await new Promise((resolve) => setTimeout(resolve, 300))
   const stream = planStream(app, 'plan-again', topicId)
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  releaseSecond()
+  const { events } = await stream
+  t.match(events[0], { event: 'plan', refining: true }, 'the second refinement is still followed')
+  const final = events.at(-1)
+  t.match(final, { event: 'plan', refining: false })
+  t.same(final.sections.map((section: { description: string }) => section.description), ['새 개요 설명', '새 현황 설명', '새 전망 설명'],
+    'only the second refinement\'s descriptions are saved')
+})
+
+t.test('a refinement whose save waited while its topic was planned again leaves the new plan to its own refinement', {
+  // PGlite's one connection cannot hold another topic's row while this topic's plan is saved.
+  skip: !TEST_DATABASE_URL && 'needs PostgreSQL, whose row locks hold one save while another runs'
+}, async (t) => {
+  const fake = await startFakeAnthropic(t)
+  const outline = (descriptions: string[]) => JSON.stringify({ section_titles: ['개요', '현황', '전망'], descriptions })
+  const held = (descriptions: string[]) => {
+    const input = outline(descriptions)
+    let release!: () => void
+    fake.planBehaviors.push({ kind: 'outline', input, holdAfterChars: input.indexOf('descriptions'), until: new Promise<void>((resolve) => { release = resolve }) })
+    return () => release()
+  }
+  const releaseOther = held(['다른 개요', '다른 현황', '다른 전망'])
+  const releaseFirst = held(['옛 개요 설명', '옛 현황 설명', '옛 전망 설명'])
+  const releaseSecond = held(['새 개요 설명', '새 현황 설명', '새 전망 설명'])
+  const app = await buildTestApp(t, { env: anthropicEnv(fake) })
+  const other = (await timedPlan(app, 'plan-queued', { topic: '먼저 저장될 계획' })).res.json().data.topic_id
+  const topicId = (await timedPlan(app, 'plan-queued', { topic: '기다린 계획' })).res.json().data.topic_id
+
+  // The other topic's row, held, keeps its save running and the first refinement's save queued behind it.
+  let releaseRow!: () => void
+  let rowLocked!: () => void
+  const locked = new Promise<void>((resolve) => { rowLocked = resolve })
+  const holding = app.db.transaction(async (tx) => {
+    await tx.execute(sql`select id from topics where id = ${other} for update`)
+    rowLocked()
+    await new Promise<void>((resolve) => { releaseRow = resolve })
+  })
+  await locked
+  releaseOther()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  releaseFirst()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const again = await timedPlan(app, 'plan-queued', { topic: '기다린 계획' })
+  t.match(again.res.json().data, { source: 'llm', refining: true, topic_id: topicId }, 'planned again while the first save waits')
+  releaseRow()
+  await holding
+  await new Promise((resolve) => setTimeout(resolve, 300))
+
+  const stream = planStream(app, 'plan-queued', topicId)
   await new Promise((resolve) => setTimeout(resolve, 100))
   releaseSecond()
   const { events } = await stream
