@@ -20,6 +20,8 @@ export interface RecordedRequest {
     tools?: Array<{ name: string, input_schema: unknown, strict?: boolean, eager_input_streaming?: boolean }>
     tool_choice?: { type: string, name?: string }
   }
+  /** Settles when the answer's connection closes: true if the whole answer went out, false if it was cut short. */
+  finished: Promise<boolean>
 }
 
 export interface SpeedModel {
@@ -90,6 +92,9 @@ export type ReportBehavior =
     failWith?: MidStreamFailure
     /** How the model says it stopped: `end_turn` unless set (`max_tokens` for a report cut off at its budget). */
     stopReason?: string
+    /** Stops streaming after this many pieces of text until `until` settles. */
+    holdAfterChunks?: number
+    until?: Promise<unknown>
   }
   | { kind: 'status', status: number, errorType?: string }
   | { kind: 'hang' }
@@ -354,10 +359,11 @@ export class FakeAnthropic {
   }
 
   private async handle (req: http.IncomingMessage, res: http.ServerResponse) {
+    const finished = new Promise<boolean>((resolve) => res.on('close', () => resolve(res.writableFinished)))
     const chunks: Buffer[] = []
     for await (const piece of req) chunks.push(piece as Buffer)
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    this.requests.push({ path: req.url ?? '', headers: req.headers, body })
+    this.requests.push({ path: req.url ?? '', headers: req.headers, body, finished })
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) {
       return this.error(res, 404, 'not_found_error')
     }
@@ -495,6 +501,7 @@ export class FakeAnthropic {
       if (behavior.failAfterChunks !== undefined && index === behavior.failAfterChunks) {
         return this.failStream(res, send, behavior.failWith ?? 'overloaded')
       }
+      if (index === behavior.holdAfterChunks) await (behavior.until ?? Promise.resolve())
       if (behavior.chunkDelayMs) await sleep(behavior.chunkDelayMs)
       await pacer.write(piece)
       if (res.destroyed) return
