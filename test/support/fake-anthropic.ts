@@ -71,7 +71,7 @@ export type PlanBehavior =
     /** Ends the stream after this many characters of tool input. */
     failAfterChars?: number
     failWith?: MidStreamFailure
-    /** Stops streaming after this many characters of tool input until `until` settles. */
+    /** Stops streaming after exactly this many characters of tool input until `until` settles. */
     holdAfterChars?: number
     until?: Promise<unknown>
   }
@@ -434,9 +434,14 @@ export class FakeAnthropic {
       type: 'content_block_start', index: 0, content_block: block.type === 'text' ? { type: 'text', text: '' } : { ...block, input: {} }
     })
     let sent = 0
-    for (const piece of chunk(text, DELTA_CHARS)) {
+    // Cut where the hold is, so exactly that much is out while it lasts (a piece across it would
+    // be held back whole, and with it, say, the bracket that closes the section titles).
+    const pieces = hold
+      ? [...chunk(text.slice(0, hold.afterChars), DELTA_CHARS), ...chunk(text.slice(hold.afterChars), DELTA_CHARS)]
+      : chunk(text, DELTA_CHARS)
+    for (const piece of pieces) {
       if (failure && sent + piece.length > failure.afterChars) return this.failStream(res, send, failure.with)
-      if (hold && sent + piece.length > hold.afterChars) {
+      if (hold && sent >= hold.afterChars) {
         await hold.until
         hold = undefined
       }
