@@ -1,5 +1,5 @@
 // test-database: pglite-only (the page in a browser; the API behind it runs on PostgreSQL in the route tests)
-import type { Page } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import t from 'tap'
 import { bearer } from '../support/app.js'
 import { SAMPLE_OUTLINE } from '../support/fake-anthropic.js'
@@ -39,21 +39,36 @@ t.test('a reload during a run comes back to it, and the ETA counts down between 
   const topicId = topicInAddress(page)
   t.ok(topicId > 0, 'the topic is in the address once planned')
 
-  // About 35 pieces a quarter of a second apart: long enough for an ETA worth counting down.
-  const longReport = `# 보고서\n\n${SAMPLE_OUTLINE.sections.map((section) => `## ${section.title}\n\n${'분석 문장입니다. '.repeat(25)}\n`).join('\n')}`
-  fake.reportBehaviors.push({ ...SLOW_REPORT, markdown: longReport })
+  // Sections of about 13 pieces a quarter of a second apart: the ETA the second heading brings
+  // promises well over the 5 s below which the page says "곧 완료됩니다" instead of counting.
+  // The stream is held just after that heading, so no new estimate can come while the page counts
+  // down, and while the page is reloaded the run is certainly still being written.
+  const marker = '둘째 섹션의 첫 문장입니다.'
+  const longReport = `# 보고서\n\n${SAMPLE_OUTLINE.sections.map((section, index) =>
+    `## ${section.title}\n\n${index === 1 ? `${marker} ` : ''}${'분석 문장입니다. '.repeat(50)}\n`).join('\n')}`
+  let release!: () => void
+  fake.reportBehaviors.push({
+    ...SLOW_REPORT,
+    markdown: longReport,
+    holdAfterChunks: Math.ceil((longReport.indexOf(marker) + marker.length) / 40),
+    until: new Promise<void>((resolve) => { release = resolve })
+  })
   await page.getByRole('button', { name: '보고서 생성' }).click()
-  await page.locator('#progress-eta', { hasText: '남음' }).waitFor({ timeout: 15_000 })
+  // Status and text come in order on one stream: once the last text before the hold is on the
+  // page, so is the last estimate, and only the page's own clock can change the ETA line.
+  await page.locator('#report-preview', { hasText: marker }).waitFor({ timeout: 20_000 })
+  await page.locator('#progress-eta', { hasText: '남음' }).waitFor()
   const firstEta = await page.locator('#progress-eta').textContent()
-  await page.waitForFunction((before) => document.getElementById('progress-eta')!.textContent !== before, firstEta, { timeout: 3000 })
+  await page.waitForFunction((before) => document.getElementById('progress-eta')!.textContent !== before, firstEta, { timeout: 5000 })
   const nextEta = await page.locator('#progress-eta').textContent()
   t.ok(secondsLeft(nextEta) < secondsLeft(firstEta), `the ETA counts down between events (${firstEta} → ${nextEta})`)
 
   await page.reload()
-  await page.locator('#progress').waitFor()
-  t.equal(topicInAddress(page), topicId, 'the reload keeps the topic')
-  t.equal(await page.locator('#progress-step').textContent().then((step) => /작성 중/.test(step ?? '')), true, 'and shows its progress')
+  t.equal(await page.locator('#progress-step', { hasText: '작성 중' }).waitFor({ timeout: 15_000 }).then(() => true, () => false), true,
+    'the reload comes back to the run\'s progress')
+  t.equal(topicInAddress(page), topicId, 'and keeps the topic')
   t.equal(await page.getByLabel('섹션 1 제목').isDisabled(), true, 'with the plan as sent, locked while writing')
+  release()
   await waitForResult(page, '보고서가 완성되었습니다')
   // The file list is fetched after the completion heading shows.
   await page.locator('#download-buttons button').nth(2).waitFor()
@@ -99,6 +114,14 @@ t.test('plan edits are saved as a draft and survive a reload', { skip: skipWitho
   const page = await openPage(DESKTOP)
   await signIn(page, 'drafter')
   await plan(page, '초안이 남는 보고서')
+  // The drafts are held until the page has been asked, so the question comes before any save
+  // however slowly the edits go.
+  const held: Route[] = []
+  let holding = true
+  await page.route('**/api/topics/*/plan', async (route) => {
+    if (holding && route.request().method() === 'PUT') held.push(route)
+    else await route.continue()
+  })
   await page.getByLabel('보고서 제목').fill('고친 제목')
   await page.getByLabel('섹션 2 제목').fill('고친 둘째 섹션')
   await page.getByRole('button', { name: '섹션 2 설명' }).click()
@@ -109,6 +132,8 @@ t.test('plan edits are saved as a draft and survive a reload', { skip: skipWitho
     window.dispatchEvent(event)
     return event.defaultPrevented
   }), true, 'leaving before the draft is saved asks first')
+  holding = false
+  for (const route of held) await route.continue()
   await page.locator('#draft-status', { hasText: '저장했습니다' }).waitFor()
   t.equal(await page.evaluate(() => {
     const event = new Event('beforeunload', { cancelable: true })
