@@ -51,10 +51,8 @@ export async function signIn (page: Page, base: string, user: string, beforeSubm
 
 export async function plan (page: Page, topic: string) {
   await page.getByLabel('보고서 주제').fill(topic)
-  const startedAt = Date.now()
   await page.getByRole('button', { name: '계획 수립' }).click()
   await page.locator('#section-list li').first().waitFor()
-  return Date.now() - startedAt
 }
 
 export const sectionTitles = (page: Page) => page.locator('#section-list input[type="text"]').evaluateAll(
