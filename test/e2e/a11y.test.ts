@@ -10,7 +10,7 @@ import { DESKTOP, PHONE, plan, signIn as signInAt, startPageRig, waitForResult }
  * screenshot of each stage is saved beside the others.
  */
 
-/** Long enough to see the writing stage and to cancel it (about 2.5 s). */
+/** Long enough to see the writing stage (about 1.5 s). */
 const STEADY_REPORT = { kind: 'report', chunkDelayMs: 120 } as const
 
 const { fake, base, openPage } = await startPageRig(t, { PLAN_RATE_LIMIT_MAX: '100' })
@@ -55,11 +55,14 @@ for (const [device, options] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
     await stage('history-rename')
     await page.keyboard.press('Escape')
 
-    fake.reportBehaviors.push(STEADY_REPORT)
+    // Held until cancelled: the click cannot come after the report's end.
+    let release!: () => void
+    fake.reportBehaviors.push({ kind: 'report', holdAfterChunks: 1, until: new Promise<void>((resolve) => { release = resolve }) })
     await page.getByRole('button', { name: '다시 시도' }).click()
     await page.locator('#progress').waitFor()
     await page.getByRole('button', { name: '취소', exact: true }).click()
     await waitForResult(page, '작성을 취소했습니다')
+    release()
     await stage('cancelled')
   })
 }
