@@ -97,7 +97,9 @@ t.test('a plan fallback, a completed and a failed generation move their numbers'
 
 t.test('running generations and open status streams are read when scraped', async (t) => {
   const fake = await startFakeAnthropic(t)
-  fake.defaultReport = { kind: 'report', chunkDelayMs: 60 }
+  // Held until the stream has been counted and closed: a report that ended first would end it too.
+  let release!: () => void
+  fake.reportBehaviors = [{ kind: 'report', holdAfterChunks: 1, until: new Promise<void>((resolve) => { release = resolve }) }]
   const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), ...METRICS_ON } })
   const { url } = await listenOnLoopback(app)
 
@@ -118,12 +120,13 @@ t.test('running generations and open status streams are read when scraped', asyn
   t.equal(sample(await scrape(app), 'reportflow_status_streams_open'), 1)
   stream.destroy()
   let open = 1
-  for (let i = 0; i < 50 && open !== 0; i++) {
+  for (let i = 0; i < 250 && open !== 0; i++) {
     await sleep(20)
     open = sample(await scrape(app), 'reportflow_status_streams_open')!
   }
   t.equal(open, 0, 'a closed stream is no longer counted')
 
+  release()
   await waitForTerminal(app, topicId)
   t.equal(sample(await scrape(app), 'reportflow_generations_running'), 0)
 })

@@ -275,7 +275,8 @@ t.test('a waiting call holds one of the status-stream slots, as an SSE stream do
     await client.callTool({ name: 'generate_report', arguments: { topic: TOPIC, plan: SAMPLE_PLAN, wait_seconds: 0 } }))
   let following: () => void
   const followed = new Promise<void>((resolve) => { following = resolve })
-  const waiting = client.callTool({ name: 'get_report_status', arguments: { topic_id: started.topic_id, wait_seconds: 2 } }, undefined,
+  // Long enough for the three calls below to come while it waits, on a loaded machine too.
+  const waiting = client.callTool({ name: 'get_report_status', arguments: { topic_id: started.topic_id, wait_seconds: 8 } }, undefined,
     { onprogress: () => following() })
   await followed
 

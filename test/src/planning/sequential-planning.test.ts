@@ -37,7 +37,8 @@ t.test('TC-PLAN-003: the planner answers with the ordered sections as soon as th
 t.test('the skeleton answers while the model is still writing, at the speed model\'s pace', async (t) => {
   const fake = await startFakeAnthropic(t, { speed: SPEED_PROFILES.typical })
   const startedAt = performance.now()
-  const result = await sequentialPlanning({ topic: 'AI', guide: GUIDE }, options(providerFor(fake.url), 1900))
+  // A deadline a loaded machine cannot reach: this is about order, the skeleton before the descriptions.
+  const result = await sequentialPlanning({ topic: 'AI', guide: GUIDE }, options(providerFor(fake.url), 10_000))
   const answeredMs = performance.now() - startedAt
   t.equal(result.source, 'llm')
   t.ok(answeredMs >= SPEED_PROFILES.typical.firstTokenMs, `not before the first token (${Math.round(answeredMs)} ms)`)
@@ -70,10 +71,10 @@ t.test('the speed model: tokens by the estimate, streamed or not', async (t) => 
 
 t.test('a deadline shorter than the model answers with the template outline', async (t) => {
   const fake = await startFakeAnthropic(t)
-  fake.planBehaviors.push({ kind: 'outline', delayMs: 3000 })
+  fake.planBehaviors.push({ kind: 'outline', delayMs: 5000 })
   const startedAt = performance.now()
   const result = await sequentialPlanning({ topic: 'AI', guide: GUIDE }, options(providerFor(fake.url), 200))
-  t.ok(performance.now() - startedAt < 1500, 'did not wait for the model')
+  t.ok(performance.now() - startedAt < 3000, 'did not wait for the model')
   t.equal(result.source, 'template')
   t.same(result.sections.map((s) => s.title), ['개요', '시장 분석', '결론'])
   t.equal(result.refinement, undefined)
