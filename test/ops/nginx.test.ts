@@ -51,7 +51,7 @@ t.test('status events arrive through the proxy as they happen, not buffered unti
   for (const percent of [20, 40, 60, 80]) {
     const publishedAt = performance.now()
     app.statusStore.update(topicId, { progress_percent: percent })
-    t.match(payload(await stream.nextMessage(1000)), { event: 'status_update', progress_percent: percent })
+    t.match(payload(await stream.nextMessage(5000)), { event: 'status_update', progress_percent: percent })
     delays.push(performance.now() - publishedAt)
     await sleep(200)
   }
@@ -61,6 +61,11 @@ t.test('status events arrive through the proxy as they happen, not buffered unti
   t.match(payload(await stream.nextMessage(2000)), { event: 'completion', status: 'completed' })
   t.same(await stream.rest(2000), [], 'the stream ends after the completion')
 })
+
+/** nginx writes its access log line when the request ends, a moment after the client sees the answer. */
+async function logged (nginx: { accessLog: () => string }, text: string, times = 1) {
+  for (let waited = 0; waited < 5000 && nginx.accessLog().split(text).length - 1 < times; waited += 50) await sleep(50)
+}
 
 async function quietStream (app: Awaited<ReturnType<typeof serveBehindNginx>>['app'], url: string, user: string) {
   const { topic_id: topicId } = await planTopic(app, user)
@@ -88,7 +93,8 @@ t.test('heartbeats keep a quiet stream open past the proxy read timeout', { skip
   t.teardown(() => stream.close())
   t.match(payload(first), { event: 'status_update' })
   t.notOk(ended, `still open after ${2.5 * PROXY_READ_TIMEOUT_MS} ms without a status change`)
-  t.ok(frames.length >= 8 && frames.every((f) => f.type === 'comment'), `${frames.length} heartbeats came through`)
+  // About twelve are sent; three already cross the read timeout, and a stalled test process may miss some.
+  t.ok(frames.length >= 3 && frames.every((f) => f.type === 'comment'), `${frames.length} heartbeats came through`)
 
   app.statusStore.update(topicId, { progress_percent: 50 })
   t.match(payload(await stream.nextMessage(2000)), { progress_percent: 50 }, 'and it still carries events')
@@ -119,7 +125,7 @@ t.test('request ids pass through the proxy both ways; X-Forwarded-* are trusted'
   const id = made.headers.get('x-request-id')
   t.match(id, /^[0-9a-f]{32}$/, 'without one, nginx\'s $request_id is the id')
   t.ok(logs.some((line) => line.requestId === id), 'the service used it')
-  await sleep(100)
+  await logged(nginx, `request_id=${id}`)
   t.match(nginx.accessLog(), `request_id=${id}`, 'and nginx logged the same id')
 })
 
@@ -151,7 +157,7 @@ t.test('a token in the query string reaches no log: neither nginx\'s access log 
     t.match(payload(await stream.nextMessage()), { event: 'status_update' })
     stream.close()
   }
-  await sleep(200)
+  await logged(nginx, `GET /api/topics/${topicId}/status/stream`, 3)
   t.match(nginx.accessLog(), `GET /api/topics/${topicId}/status/stream HTTP/1.1`, 'nginx logged the request line without its query')
   t.notMatch(nginx.accessLog(), token.split('.')[2]!, 'not the token')
   const serviceLines = JSON.stringify(logs)

@@ -72,6 +72,8 @@ t.test('a template guide of "1." and 19 990 spaces plans at once with the generi
   t.equal(result.body.data.source, 'template')
   t.same((result.body.data.sections as Array<{ title: string }>).map((s) => s.title), ['요약', '배경 및 목적', '현황 분석', '핵심 이슈와 과제', '전망과 기회', '결론 및 제언'],
     'no numbered section in the guide: the standard structure')
-  t.ok(performance.now() - startedAt < 2000, 'within the 2 s plan deadline')
+  // The reader this guards against took 20–100 s; the test app's plan budget is relaxed to 10 s.
+  const elapsedMs = performance.now() - startedAt
+  t.ok(elapsedMs < 5000, `at once (${Math.round(elapsedMs)} ms), not after a frozen reader`)
   t.ok(slowestHealthMs < HEALTH_MARGIN_MS, `/health answered meanwhile (slowest ${Math.round(slowestHealthMs)} ms)`)
 })
