@@ -29,11 +29,44 @@ export class DatabaseTimeoutError extends Error {
   }
 }
 
-/** A chunk that ends with ReadyForQuery ('Z', length 5, status): the server has finished the last statement. */
-function endsWithReadyForQuery (chunk: Buffer): boolean {
-  const at = chunk.length - 6
-  return at >= 0 && chunk[at] === 0x5a && chunk.readUInt32BE(at + 1) === 5
+/** The startup packet's code for an SSLRequest: what follows is TLS, which this guard cannot read. */
+const SSL_REQUEST_CODE = 80_877_103
+
+/**
+ * Walks a stream of PostgreSQL protocol messages (a type byte, then a 4-byte length that counts
+ * itself) as it arrives in chunks of any size, reporting each message's type. Messages split
+ * across chunks are followed by counting, never by copying the data.
+ */
+class MessageScanner {
+  readonly #header = Buffer.alloc(5)
+  #headerBytes = 0
+  #bodyLeft = 0
+
+  constructor (private readonly onMessage: (type: number) => void) {}
+
+  scan (chunk: Buffer): void {
+    let at = 0
+    while (at < chunk.length) {
+      if (this.#bodyLeft > 0) {
+        const skipped = Math.min(this.#bodyLeft, chunk.length - at)
+        this.#bodyLeft -= skipped
+        at += skipped
+        continue
+      }
+      const copied = chunk.copy(this.#header, this.#headerBytes, at, Math.min(chunk.length, at + 5 - this.#headerBytes))
+      this.#headerBytes += copied
+      at += copied
+      if (this.#headerBytes < 5) return
+      this.#headerBytes = 0
+      this.#bodyLeft = this.#header.readUInt32BE(1) - 4
+      this.onMessage(this.#header[0]!)
+    }
+  }
 }
+
+const SYNC = 0x53
+const SIMPLE_QUERY = 0x51
+const READY_FOR_QUERY = 0x5a
 
 interface SocketTarget {
   host: string[]
@@ -42,11 +75,57 @@ interface SocketTarget {
 }
 
 /**
+ * Fails the connection when the server owes an answer and has been silent for `silenceMs`. What is
+ * owed is counted from the protocol itself: the startup and every Sync or simple Query earn one
+ * ReadyForQuery, so statements postgres.js pipelines on one connection are all covered until the
+ * last is answered. A connection that owes nothing is left alone however long it is silent: an
+ * idle pooled connection, or the LISTEN connection, which is quiet by design and would lose every
+ * NOTIFY sent while it reconnected. A TLS connection is encrypted past its SSLRequest and goes
+ * unwatched: the server's own statement timeout still applies.
+ */
+function watchAnswers (socket: net.Socket, silenceMs: number) {
+  let owed = 0
+  let encrypted = false
+  let silence: NodeJS.Timeout | undefined
+  const expectAnswer = () => {
+    owed++
+    silence ??= setTimeout(() => socket.destroy(new DatabaseTimeoutError('DB_QUERY_TIMEOUT', silenceMs)), silenceMs)
+  }
+  const outgoing = new MessageScanner((type) => { if (type === SYNC || type === SIMPLE_QUERY) expectAnswer() })
+  const incoming = new MessageScanner((type) => {
+    if (type !== READY_FOR_QUERY || --owed > 0) return
+    owed = 0
+    clearTimeout(silence)
+    silence = undefined
+  })
+  let startupSent = false
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean
+  socket.write = ((...args: unknown[]) => {
+    const [data] = args
+    if (!encrypted && Buffer.isBuffer(data)) {
+      if (startupSent) outgoing.scan(data)
+      else {
+        // The first packet has no type byte: a startup message (answered, after authentication,
+        // by the first ReadyForQuery) or an SSLRequest.
+        startupSent = true
+        if (data.length >= 8 && data.readUInt32BE(4) === SSL_REQUEST_CODE) encrypted = true
+        else expectAnswer()
+      }
+    }
+    return write(...args)
+  }) as typeof socket.write
+  socket.on('data', (chunk: Buffer) => {
+    if (encrypted) return
+    silence?.refresh()
+    incoming.scan(chunk)
+  })
+  socket.once('close', () => clearTimeout(silence))
+}
+
+/**
  * The `socket` option of postgres.js: a TCP (or Unix) socket, connected within `connectMs`, that
- * fails the statement in flight when the server has been silent for longer than its statement
- * timeout. A silent socket with nothing in flight is left alone: it is an idle pooled connection
- * or the LISTEN connection, which is quiet by design, and closing that one loses every NOTIFY sent
- * while it reconnects.
+ * fails the statements in flight when the server has been silent for longer than its statement
+ * timeout (see watchAnswers).
  */
 export function guardedSocket (timeouts: DatabaseTimeouts) {
   const silenceMs = timeouts.queryMs + SERVER_ANSWER_GRACE_MS
@@ -62,16 +141,7 @@ export function guardedSocket (timeouts: DatabaseTimeouts) {
     })
     socket.once('connect', () => {
       clearTimeout(connectTimer)
-      let awaitingAnswer = false
-      const write = socket.write.bind(socket) as (...args: unknown[]) => boolean
-      socket.write = ((...args: unknown[]) => {
-        awaitingAnswer = true
-        return write(...args)
-      }) as typeof socket.write
-      socket.on('data', (chunk: Buffer) => { if (endsWithReadyForQuery(chunk)) awaitingAnswer = false })
-      socket.setTimeout(silenceMs, () => {
-        if (awaitingAnswer) socket.destroy(new DatabaseTimeoutError('DB_QUERY_TIMEOUT', silenceMs))
-      })
+      watchAnswers(socket, silenceMs)
       resolve(socket)
     })
   })
