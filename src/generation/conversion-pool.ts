@@ -3,6 +3,14 @@ import { Piscina } from 'piscina'
 import type { HwpxOptions } from '../hwpx/index.js'
 
 /**
+ * How long a worker that converted a report stays for the next one. A new worker loads the converters
+ * and V8 compiles them afresh: its first conversions cost two to three times the CPU of a warm one
+ * (BENCHMARKS.md, HWPX cold vs warm), and a worker that left after 30 s made nearly every report
+ * of a lightly used service a first one. A worker costs tens of MB while it waits.
+ */
+const WORKER_IDLE_MS = 15 * 60_000
+
+/**
  * Markdown → HWPX (and DOCX) on worker threads: a 300 KB report takes long enough to convert that, on the
  * event loop, it would stall /status and every stream. The worker is this folder's conversion-worker,
  * as .ts under tsx and .js once built.
@@ -12,7 +20,7 @@ export class ConversionPool {
     filename: new URL(`./conversion-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
     minThreads: 0,
     maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
-    idleTimeout: 30_000
+    idleTimeout: WORKER_IDLE_MS
   })
 
   convertHwpx (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
