@@ -37,10 +37,10 @@ async function newTopic (app: App, userId: string, status: GenerationStatus = 'p
   return row.id
 }
 
-async function waitFor (condition: () => boolean, timeoutMs = 3000) {
+async function waitFor (condition: () => boolean | Promise<boolean>, timeoutMs = 3000) {
   const deadline = Date.now() + timeoutMs
-  while (!condition() && Date.now() < deadline) await sleep(5)
-  return condition()
+  while (!await condition() && Date.now() < deadline) await sleep(5)
+  return await condition()
 }
 
 const messages = (frames: SseFrame[]) => frames.filter((frame) => frame.type === 'message')
@@ -335,7 +335,12 @@ t.test('clients that leave while their request is handled leave no subscriber be
     await sleep(i % 6)
     request.destroy()
   }
-  t.ok(await waitFor(() => app.statusStore.subscriberCount() === 0, 3000), `${app.statusStore.subscriberCount()} subscribers left`)
+  // Zero subscribers holds before any of the requests got as far as subscribing, so first every
+  // connection must be gone, and the handlers given time to run on past their client's departure.
+  const openConnections = () => new Promise<number>((resolve, reject) => app.server.getConnections((error, count) => error ? reject(error) : resolve(count)))
+  t.ok(await waitFor(async () => await openConnections() === 0, 10_000), 'every connection closed')
+  await sleep(1000)
+  t.equal(app.statusStore.subscriberCount(), 0, 'no subscriber left')
   const stream = await openSse(url(topicId), bearer('alice'))
   t.equal(stream.status, 200, 'and the server still serves streams')
   stream.close()
