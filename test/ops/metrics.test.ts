@@ -105,13 +105,17 @@ t.test('running generations and open status streams are read when scraped', asyn
 
   const { topic_id: topicId } = await planTopic(app, 'metrics-live')
   await startGeneration(app, 'metrics-live', { topic_id: topicId })
-  // The 202 only queues the report; a worker takes it up a moment later.
-  let running = 0
-  for (let i = 0; i < 250 && running !== 1; i++) {
-    running = sample(await scrape(app), 'reportflow_generations_running')!
-    if (running !== 1) await sleep(20)
+  /** The gauge once it reads `expected`, or what it read last after 5 s. */
+  const gauge = async (name: string, expected: number) => {
+    let value = sample(await scrape(app), name)
+    for (let i = 0; i < 250 && value !== expected; i++) {
+      await sleep(20)
+      value = sample(await scrape(app), name)
+    }
+    return value
   }
-  t.equal(running, 1, 'a report being written is counted')
+  // The 202 only queues the report; a worker takes it up a moment later.
+  t.equal(await gauge('reportflow_generations_running', 1), 1, 'a report being written is counted')
 
   const stream = await new Promise<http.IncomingMessage>((resolve, reject) => {
     http.get(`${url}/api/topics/${topicId}/status/stream`, { headers: bearer('metrics-live') }, resolve).on('error', reject)
@@ -119,16 +123,12 @@ t.test('running generations and open status streams are read when scraped', asyn
   await new Promise((resolve) => stream.once('data', resolve))
   t.equal(sample(await scrape(app), 'reportflow_status_streams_open'), 1)
   stream.destroy()
-  let open = 1
-  for (let i = 0; i < 250 && open !== 0; i++) {
-    await sleep(20)
-    open = sample(await scrape(app), 'reportflow_status_streams_open')!
-  }
-  t.equal(open, 0, 'a closed stream is no longer counted')
+  t.equal(await gauge('reportflow_status_streams_open', 0), 0, 'a closed stream is no longer counted')
 
   release()
   await waitForTerminal(app, topicId)
-  t.equal(sample(await scrape(app), 'reportflow_generations_running'), 0)
+  // The completion is published a moment before the worker lets go of the run.
+  t.equal(await gauge('reportflow_generations_running', 0), 0, 'a finished report is no longer counted')
 })
 
 t.test('METRICS_ENABLED=false and DOCS_ENABLED=false turn /metrics and /docs off; the API works on', async (t) => {
