@@ -1,9 +1,8 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import postgres from 'postgres'
-import { anthropicEnv, startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js'
+import { anthropicEnv } from '../../support/fake-anthropic.js'
 import { openSse, payload, type SseConnection } from '../../support/sse.js'
-import { bearer, freshPostgres, generate, pollUntil, POSTGRES_URL, startReplica, statusOf, waitFor, type Replica } from './support/replica.js'
+import { bearer, generate, pollUntil, POSTGRES_URL, replicaPair, startReplica, statusOf, waitFor, type Replica } from './support/replica.js'
 
 // A report survives the death of the process writing it: kill -9 (its heartbeat stops, and the
 // other replica takes the job up) and SIGTERM (a deploy: the job is handed back at once).
@@ -12,11 +11,7 @@ t.setTimeout(360_000)
 if (!POSTGRES_URL) {
   t.plan(0, 'needs PostgreSQL (TEST_DATABASE_URL or TEST_POSTGRES_URL): PGlite is one process\'s database')
 } else {
-  const databaseUrl = await freshPostgres(t)
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
-  t.teardown(() => sql.end())
-  const fakes: Record<string, FakeAnthropic> = { A: await startFakeAnthropic(t), B: await startFakeAnthropic(t) }
-  for (const fake of Object.values(fakes)) fake.defaultReport = { kind: 'report', chunkDelayMs: 60 }
+  const { databaseUrl, sql, fakes } = await replicaPair(t)
   // A short grace hands the running report back on SIGTERM sooner, by the same path as the default 3 s.
   const env = (name: string) => ({ DATABASE_URL: databaseUrl, SHUTDOWN_GRACE_MS: '500', ...anthropicEnv(fakes[name]!) })
   const replicas: Record<string, Replica> = {}

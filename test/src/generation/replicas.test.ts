@@ -1,9 +1,8 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import postgres from 'postgres'
-import { anthropicEnv, startFakeAnthropic, type FakeAnthropic } from '../../support/fake-anthropic.js'
+import { anthropicEnv } from '../../support/fake-anthropic.js'
 import { openSse, payload, type SseFrame, type SseMessage } from '../../support/sse.js'
-import { bearer, freshPostgres, generate, pollUntil, POSTGRES_URL, runningOn, startReplica, waitFor, type Replica } from './support/replica.js'
+import { bearer, generate, pollUntil, POSTGRES_URL, replicaPair, runningOn, startReplica, waitFor, type Replica } from './support/replica.js'
 
 // Two service processes on one Postgres, as behind a load balancer: every claim here is about
 // processes, so each replica is a real process on a real port.
@@ -12,11 +11,7 @@ t.setTimeout(360_000)
 if (!POSTGRES_URL) {
   t.plan(0, 'needs PostgreSQL (TEST_DATABASE_URL or TEST_POSTGRES_URL): PGlite is one process\'s database')
 } else {
-  const databaseUrl = await freshPostgres(t)
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
-  t.teardown(() => sql.end())
-  const fakes: Record<string, FakeAnthropic> = { A: await startFakeAnthropic(t), B: await startFakeAnthropic(t) }
-  for (const fake of Object.values(fakes)) fake.defaultReport = { kind: 'report', chunkDelayMs: 60 }
+  const { databaseUrl, sql, fakes } = await replicaPair(t)
   const env = (name: string) => ({
     DATABASE_URL: databaseUrl,
     REDIS_URL: 'redis://127.0.0.1:6379',

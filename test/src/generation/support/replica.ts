@@ -10,6 +10,7 @@ import { bearer, RELAXED_PLAN_BUDGET, TEST_JWT_SECRET } from '../../../support/a
 export { bearer }
 import { freePort } from '../../../ops/support/ports.js'
 import { SAMPLE_PLAN } from '../../../support/generation.js'
+import { startFakeAnthropic, type FakeAnthropic } from '../../../support/fake-anthropic.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
 
@@ -30,6 +31,19 @@ export async function freshPostgres (t: Teardown): Promise<string> {
   const url = new URL(POSTGRES_URL!)
   url.pathname = `/${name}`
   return url.toString()
+}
+
+/**
+ * What a test of two replicas starts with: a Postgres database of its own with a client to read it,
+ * and a fake Claude per replica, A and B, writing reports at a steady pace.
+ */
+export async function replicaPair (t: Teardown) {
+  const databaseUrl = await freshPostgres(t)
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  t.teardown(() => sql.end())
+  const fakes: Record<string, FakeAnthropic> = { A: await startFakeAnthropic(t), B: await startFakeAnthropic(t) }
+  for (const fake of Object.values(fakes)) fake.defaultReport = { kind: 'report', chunkDelayMs: 60 }
+  return { databaseUrl, sql, fakes }
 }
 
 export interface Replica {
