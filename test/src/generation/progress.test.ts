@@ -33,7 +33,7 @@ t.test('a plan without sections moves progress by length and never past the rang
   t.match(tracker.push('x'.repeat(100_000)), { progress_percent: 77 })
 })
 
-t.test('between headings progress rises with the text received, with an ETA from the pace', async (t) => {
+t.test('between headings progress rises with the text received, with an ETA from the pace once a section is finished', async (t) => {
   let clock = 1_000_000
   const tracker = new ProgressTracker(sections, () => clock)
   t.equal(tracker.estimate(), undefined, 'nothing before the first section')
@@ -42,12 +42,13 @@ t.test('between headings progress rises with the text received, with an ETA from
   tracker.push('가'.repeat(600))
   const half = tracker.estimate()!
   t.ok(half.progress_percent! > 10 && half.progress_percent! < 28, `moves within the first section (${half.progress_percent})`)
-  t.ok(Date.parse(half.estimated_completion!) > clock, 'an ETA from the characters per second')
+  t.equal(half.estimated_completion, null, 'no ETA while the first section\'s length is a guess')
   tracker.push('\n## 시장 분석\n')
   clock += 1000
   tracker.push('나'.repeat(300))
   const next = tracker.estimate()!
   t.ok(next.progress_percent! > 28 && next.progress_percent! < 45, `the finished section's length is the yardstick (${next.progress_percent})`)
+  t.ok(Date.parse(next.estimated_completion!) > clock, 'an ETA from the characters per second')
   tracker.push('나'.repeat(10_000))
   t.ok(tracker.estimate()!.progress_percent! < 45, 'never past the next heading')
 })
