@@ -128,7 +128,7 @@ async function oneProcess (profile: Profile, database: string, users: number) {
   })
   try {
     const tag = `${database}-${profile}-${users}-${Date.now()}`
-    if (WARMUP_REPORTS > 0) await writeUnmeasured(service, WARMUP_REPORTS, tag, now() + 3 * idealMs(profile) + 60_000)
+    if (WARMUP_REPORTS > 0) await writeUnmeasured(service, WARMUP_REPORTS, tag, now() + 3 * idealMs(profile) * Math.ceil(WARMUP_REPORTS / concurrency) + 60_000)
     // Reading /metrics resets its event-loop histogram: the figures below cover the run only.
     await service.loopAndMemory()
     const rssBefore = service.rssMb()

@@ -105,8 +105,7 @@ export class ProgressTracker {
     return {
       progress_percent: Math.round(from + (to - from) * index / total),
       current_step: `'${stepTitle(this.sections[index]!.title)}' 작성 중 (${index + 1}/${total})`,
-      // The first section's length is still a guess: an ETA from it would be a guess too.
-      estimated_completion: index === 0 ? null : this.projectCompletion(0)
+      estimated_completion: this.projectCompletion(0)
     }
   }
 
@@ -138,7 +137,8 @@ export class ProgressTracker {
    * One projection for headings and the text between them, so the ETA does not jump between two.
    */
   private projectCompletion (shareOfCurrentSection: number): string | null {
-    if (this.firstTextAt === undefined || this.chars < MIN_PACE_CHARS) return null
+    // Until a section is finished its length is a guess, and an ETA from it would be a guess too.
+    if (this.reached < 1 || this.firstTextAt === undefined || this.chars < MIN_PACE_CHARS) return null
     const at = this.now()
     const elapsedMs = at - this.firstTextAt
     if (elapsedMs <= 0) return null

@@ -168,7 +168,7 @@ export class StatusStore {
   /** The topic's status if the user began its run: one read, so the entry cannot expire in between. */
   ownedSnapshot (topicId: number, userId: string): StatusSnapshot | undefined {
     const entry = this.#entry(topicId)
-    return entry?.ownerId === userId ? entry.history[entry.history.length - 1]?.snapshot : undefined
+    return entry?.ownerId === userId ? lastEvent(entry)?.snapshot : undefined
   }
 
   get (topicId: number): StatusSnapshot | undefined {
@@ -178,7 +178,7 @@ export class StatusStore {
   /** The last event published for the topic: its id tells whether a reconnecting client has seen it. */
   latestEvent (topicId: number): StatusEvent | undefined {
     const entry = this.#entry(topicId)
-    return entry && entry.history[entry.history.length - 1]
+    return entry && lastEvent(entry)
   }
 
   /** The topics held as still generating. */
@@ -315,8 +315,12 @@ export class StatusStore {
   }
 }
 
+function lastEvent (entry: Entry): StatusEvent | undefined {
+  return entry.history[entry.history.length - 1]
+}
+
 function current (entry: Entry): StatusSnapshot {
-  return entry.history[entry.history.length - 1]!.snapshot
+  return lastEvent(entry)!.snapshot
 }
 
 function nextProgress (previous: number, requested: number | undefined): number {
