@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import authPlugin from './plugins/auth.js'
 import configPlugin from './plugins/config.js'
 import databasePlugin from './plugins/database.js'
@@ -24,6 +25,7 @@ import mcpRoutes from './routes/mcp/index.js'
 import type { Config } from './src/config.js'
 import type { DatabaseHandle } from './src/db/client.js'
 import { loggerOptions } from './src/logging.js'
+import { compiledOncePerSchema } from './src/schemas/compile-once.js'
 import { ErrorEnvelope } from './src/schemas/error.js'
 
 export interface BuildAppOptions {
@@ -60,6 +62,11 @@ export async function buildApp ({ config, database, logger, startWorkersAfterLis
     // The same name as in error answers (meta.requestId), so a log line and an answer match by eye.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     forceCloseConnections: 'idle',
+    schemaController: {
+      compilersFactory: {
+        buildSerializer: (externalSchemas, options) => compiledOncePerSchema(SerializerSelector()(externalSchemas, options))
+      }
+    },
     // avvio bounds each plugin's start and each close hook by this. Its 10 s default cut the
     // shutdown grace short (AVV_ERR_READY_TIMEOUT) and can fail a cold PGlite start on a busy
     // machine; the process's own exit deadline (server.ts) is what bounds a shutdown.

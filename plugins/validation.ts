@@ -2,6 +2,7 @@ import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance, FastifySchema, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
+import { compiledOncePerSchema } from '../src/schemas/compile-once.js'
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../src/text.js'
 
 const shared: Options = { allErrors: false, useDefaults: true, removeAdditional: false, strict: false }
@@ -37,6 +38,22 @@ function refusingUnstorableText (validate: Validator): Validator {
 }
 
 /**
+ * Fastify compiles every validator of every route before the server listens. Compiled at its
+ * route's first request instead, the thirty-odd validators no longer hold up the start (they were
+ * 0.2 s of it), and a request pays a few milliseconds once per route and process.
+ */
+function compiledOnFirstUse (compile: () => Validator): Validator {
+  let validate: Validator | undefined
+  const lazy: Validator = (data) => {
+    validate ??= compile()
+    const valid = validate(data)
+    lazy.errors = validate.errors
+    return valid
+  }
+  return lazy
+}
+
+/**
  * JSON bodies are validated exactly as sent — a number where a string belongs is an error, not
  * something to coerce — while path and query parameters, which only exist as text, are coerced
  * to the types their schemas declare.
@@ -48,8 +65,10 @@ export default fp(async function validation (app: FastifyInstance) {
   // The API speaks JSON only; a text/plain body is a client mistake, not a string to validate.
   app.removeContentTypeParser('text/plain')
 
-  app.setValidatorCompiler(({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? strict : coercing
-    return refusingUnstorableText(ajv.compile(schema as FastifySchema & object) as Validator)
-  })
+  const compilerFor = (ajv: Ajv) => compiledOncePerSchema(({ schema }: { schema: FastifySchema }) =>
+    refusingUnstorableText(compiledOnFirstUse(() => ajv.compile(schema as FastifySchema & object) as Validator)))
+  const strictCompiler = compilerFor(strict)
+  const coercingCompiler = compilerFor(coercing)
+  app.setValidatorCompiler((definition) =>
+    definition.httpPart === 'body' ? strictCompiler(definition) : coercingCompiler(definition))
 }, { name: 'validation' })

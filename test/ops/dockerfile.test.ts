@@ -43,7 +43,8 @@ t.test('the build and start steps are the commands of package.json and CI', asyn
   t.same(runCommands(build), ['npm ci --ignore-scripts --no-audit --no-fund', 'npm run build'],
     'build: the install of .ci/run, with the build it runs (prepare) once the sources are in')
   t.match(fs.readFileSync(path.join(ROOT, '.ci/run'), 'utf8'), /^npm ci --no-audit --no-fund /m, 'CI installs the same way')
-  t.equal(pkg.scripts.prepare, 'npm run build && node dist/scripts/pglite-seed.js', 'npm ci builds, so npm start does not have to, and makes the PGlite seed')
+  t.equal(pkg.scripts.prepare, 'npm run build && node dist/scripts/pglite-seed.js && tap build',
+    'npm ci builds, so npm start does not have to, makes the PGlite seed, and builds tap for the configured plugins')
   t.ok(pkg.scripts.build, 'package.json has the build script')
   t.notOk(pkg.scripts.prestart, 'npm start compiles nothing')
   t.same(runCommands(runtime), ['npm ci --omit=dev --ignore-scripts --no-audit --no-fund', 'npm cache clean --force', 'node dist/scripts/pglite-seed.js', 'chmod -R a+rX node_modules/.cache/reportflow', 'mkdir -p /data', 'chown node:node /data'],
