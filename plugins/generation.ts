@@ -38,6 +38,7 @@ export default fp<GenerationPluginOptions>(async function generation (app: Fasti
     heartbeatSeconds: config.generation.heartbeatSeconds,
     monitorSeconds: config.generation.monitorSeconds,
     progressIntervalMs: config.generation.progressIntervalMs,
+    conversionWarmUpRounds: config.generation.conversionWarmUpRounds,
     jobTimeoutSeconds: Math.ceil(config.anthropic.reportTimeoutMs / 1000) + FINISHING_SECONDS,
     statusTtlMs: config.statusTtlMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,

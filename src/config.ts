@@ -45,6 +45,7 @@ const EnvSchema = Type.Object({
   GENERATION_HEARTBEAT_SECONDS: Type.Integer({ minimum: 10, maximum: 600 }),
   GENERATION_MONITOR_SECONDS: Type.Integer({ minimum: 1, maximum: 600 }),
   GENERATION_PROGRESS_INTERVAL_MS: Type.Integer({ minimum: 0 }),
+  CONVERSION_WARM_UP_ROUNDS: Type.Integer({ minimum: 0, maximum: 50 }),
   IDEMPOTENCY_KEY_TTL_MS: PositiveMs,
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   SSE_HEARTBEAT_MS: PositiveMs,
@@ -98,6 +99,7 @@ export const ENV_DEFAULTS = {
   GENERATION_HEARTBEAT_SECONDS: 10,
   GENERATION_MONITOR_SECONDS: 5,
   GENERATION_PROGRESS_INTERVAL_MS: 1000,
+  CONVERSION_WARM_UP_ROUNDS: 8,
   IDEMPOTENCY_KEY_TTL_MS: 86_400_000,
   SSE_HEARTBEAT_MS: 15_000,
   SSE_IDLE_TIMEOUT_MS: 60_000,
@@ -171,6 +173,11 @@ export interface Config {
     monitorSeconds: number
     /** Least time between two progress events of one report (headings always count). */
     progressIntervalMs: number
+    /**
+     * Sample conversions a new conversion thread runs while Claude writes its first report, so the
+     * report itself converts on optimised code (0: none).
+     */
+    conversionWarmUpRounds: number
   }
   idempotencyKeyTtlMs: number
   /** Shared rate-limit counters across replicas; absent means per-process memory. */
@@ -290,7 +297,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.GENERATION_MAX_ATTEMPTS,
       heartbeatSeconds: e.GENERATION_HEARTBEAT_SECONDS,
       monitorSeconds: e.GENERATION_MONITOR_SECONDS,
-      progressIntervalMs: e.GENERATION_PROGRESS_INTERVAL_MS
+      progressIntervalMs: e.GENERATION_PROGRESS_INTERVAL_MS,
+      conversionWarmUpRounds: e.CONVERSION_WARM_UP_ROUNDS
     },
     idempotencyKeyTtlMs: e.IDEMPOTENCY_KEY_TTL_MS,
     redisUrl: e.REDIS_URL,

@@ -16,12 +16,24 @@ const WORKER_IDLE_MS = 15 * 60_000
  * as .ts under tsx and .js once built.
  */
 export class ConversionPool {
-  readonly #pool = new Piscina<{ markdown: string, options: HwpxOptions }, Uint8Array>({
+  readonly threads = Math.max(1, Math.min(2, availableParallelism() - 1))
+  readonly #pool = new Piscina({
     filename: new URL(`./conversion-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
     minThreads: 0,
-    maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
+    maxThreads: this.threads,
     idleTimeout: WORKER_IDLE_MS
   })
+
+  /**
+   * Starts every thread the pool may use and has each convert a sample report `rounds` times, so
+   * that a report converts on code V8 has already optimised (conversion-warm-up.ts). Called when
+   * a report starts: Claude takes far longer to write it than the warm-up takes. A thread that is
+   * warm already answers at once. Resolves with what each thread did, for tests and logs.
+   */
+  warmUp (rounds: number): Promise<Array<{ threadId: number, warmedNow: boolean }>> {
+    // One task per thread at once: with every thread busy on one, the pool starts the next.
+    return Promise.all(Array.from({ length: this.threads }, () => this.#pool.run({ rounds }, { name: 'warmUp' })))
+  }
 
   convertHwpx (markdown: string, options: HwpxOptions): Promise<Uint8Array> {
     return this.#pool.run({ markdown, options })

@@ -51,6 +51,8 @@ export interface GenerationServiceOptions {
   heartbeatSeconds: number
   monitorSeconds: number
   progressIntervalMs: number
+  /** Sample conversions per new conversion thread, run while a report is written (0: none). */
+  conversionWarmUpRounds: number
   /** A report's whole writing time is bounded by this (the Claude timeout plus conversion and saving). */
   jobTimeoutSeconds: number
   /** Finished runs keep their progress events this long; then only the final event stays. */
@@ -308,6 +310,7 @@ export class GenerationService {
     try {
       await this.lifecycle.started(run, attempt)
       log.info({ provider: llm.kind }, 'generation started')
+      this.#warmUpConversions(log)
       const template = await resolveTemplate(db, topic.userId, topic.templateId).catch(() => resolveTemplate(db, topic.userId, null))
       const { title, sections } = parsePlanMarkdown(topic.plan ?? '')
       reporter = this.#progressReporter(run, sections, log, () => stop('cancelled'))
@@ -429,6 +432,19 @@ export class GenerationService {
   }
 
   /** A job whose attempts are used up (its processes kept dying): the report fails, readably. */
+  #warmUpConversions (log: FastifyBaseLogger): void {
+    const rounds = this.#options.conversionWarmUpRounds
+    if (rounds === 0) return
+    this.#conversions.warmUp(rounds).then(
+      (threads) => {
+        const warmed = threads.filter((thread) => thread.warmedNow).map((thread) => thread.threadId)
+        if (warmed.length > 0) log.debug({ threads: warmed }, 'conversion threads warmed up')
+      },
+      // Only speed is lost: the report's own conversion starts the thread again and reports its error.
+      (err: unknown) => { if (!this.#stopping) log.warn({ err }, 'conversion warm-up failed') }
+    )
+  }
+
   async #giveUp (job: Job<ReportJobData>): Promise<void> {
     try {
       await this.lifecycle.fail({ topicId: job.data.topicId, jobId: job.data.run }, exhaustedMessage(this.#options.maxAttempts), job.signal)

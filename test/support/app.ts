@@ -27,8 +27,15 @@ export interface TestAppOptions {
  */
 export const RELAXED_PLAN_BUDGET = { PLAN_BUDGET_MS: '10000', PLAN_MAX_QUEUE_WAIT_MS: '8000' }
 
+/**
+ * A conversion thread's warm-up is seconds of CPU spent to save milliseconds on a real report; a
+ * test's reports are short, and that CPU would slow the tests running beside it. The warm-up's own
+ * tests turn it on.
+ */
+export const NO_CONVERSION_WARM_UP = { CONVERSION_WARM_UP_ROUNDS: '0' }
+
 export function testConfig (env: Record<string, string> = {}) {
-  return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-test-data', ...RELAXED_PLAN_BUDGET, ...env })
+  return loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-test-data', ...RELAXED_PLAN_BUDGET, ...NO_CONVERSION_WARM_UP, ...env })
 }
 
 let fileDatabase: Promise<DatabaseHandle> | undefined

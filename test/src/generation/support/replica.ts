@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
-import { bearer, RELAXED_PLAN_BUDGET, TEST_JWT_SECRET } from '../../../support/app.js'
+import { bearer, NO_CONVERSION_WARM_UP, RELAXED_PLAN_BUDGET, TEST_JWT_SECRET } from '../../../support/app.js'
 
 // Re-exported so the tests here name one support module: CI's Postgres pass picks test files by
 // their imports of support/app, and these run on Postgres in either pass already.
@@ -78,6 +78,7 @@ export async function startReplica (t: Teardown, name: string, env: Record<strin
       // The tests read the running reports from /metrics; off by default in production.
       METRICS_ENABLED: 'true',
       SSE_HEARTBEAT_MS: '1000',
+      ...NO_CONVERSION_WARM_UP,
       ...env
     }
   })
