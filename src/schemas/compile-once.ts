@@ -1,8 +1,9 @@
 /**
  * Fastify compiles a serializer for every status code of every route and a validator for every
  * part of every request, and most of them are the same few schemas (the error envelope answers
- * eight statuses on each of thirty routes). Each compilation generates and evaluates code anew:
- * together they were a fifth of the service's start-up. Equal schemas share one compiled function.
+ * several statuses on every route): 236 compilations for 49 different schemas. Each compilation
+ * generates and evaluates code anew, and together they were a fifth of the service's start-up.
+ * Equal schemas share one compiled function.
  *
  * Equal means equal as JSON: TypeBox's symbol keys and the order of keys do not matter to the
  * compilers, and a schema that differs only in key order just compiles once more.
