@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { PgBoss, fromPglite } from 'pg-boss'
+import type { PgBoss } from 'pg-boss'
 import type { DatabaseHandle } from '../db/client.js'
 
 /** The report jobs; a job whose attempts are used up moves to the dead-letter queue. */
@@ -31,6 +31,9 @@ export interface JobQueueOptions {
  */
 export async function openJobQueue (options: JobQueueOptions): Promise<PgBoss> {
   const { database, log } = options
+  // pg-boss and node-postgres under it take about 0.1 s to load; the server opens the queue once
+  // it listens, so they load after that rather than before.
+  const { PgBoss, fromPglite } = await import('pg-boss')
   const common = {
     useListenNotify: true,
     schedule: false,

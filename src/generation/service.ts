@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Job, PgBoss } from 'pg-boss'
-import { fromDrizzle, type DrizzleTransactionLike } from 'pg-boss'
+import type { DrizzleTransactionLike, Job, PgBoss } from 'pg-boss'
 import { saveFinishedReport } from '../artifacts/repository.js'
 import type { DatabaseHandle } from '../db/client.js'
 import { topics } from '../db/schema.js'
@@ -236,6 +235,8 @@ export class GenerationService {
       sections: parsePlanMarkdown(request.plan).sections,
       jobId
     }
+    // Loaded with the queue (queue.ts), so this only picks it up.
+    const { fromDrizzle } = await import('pg-boss')
     let claim: Claim
     try {
       // Everything in one transaction — the new topic too, so a request that loses an
@@ -431,7 +432,7 @@ export class GenerationService {
     }
   }
 
-  /** A job whose attempts are used up (its processes kept dying): the report fails, readably. */
+  /** The conversion threads get ready while Claude writes (conversion-pool.ts); the run does not wait. */
   #warmUpConversions (log: FastifyBaseLogger): void {
     const rounds = this.#options.conversionWarmUpRounds
     if (rounds === 0) return
@@ -445,6 +446,7 @@ export class GenerationService {
     )
   }
 
+  /** A job whose attempts are used up (its processes kept dying): the report fails, readably. */
   async #giveUp (job: Job<ReportJobData>): Promise<void> {
     try {
       await this.lifecycle.fail({ topicId: job.data.topicId, jobId: job.data.run }, exhaustedMessage(this.#options.maxAttempts), job.signal)
