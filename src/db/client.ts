@@ -110,9 +110,9 @@ function copySeed (seed: string, pgliteDir: string, warn: (error: unknown, messa
 
 /**
  * PostgreSQL zeroes its shared buffers at every start, and inside WebAssembly that costs about 0.1 s
- * per 32 MB on a 2-core machine: the default 128 MB was a third of the service's start-up. One
- * service's reports and topics stay well inside 32 MB, and what falls out is read back from the
- * operating system's file cache.
+ * per 32 MB on a 2-core machine: the default 128 MB was a seventh of the service's start-up. 16 MB
+ * holds the pages one service works on at a time; what falls out is read back from the operating
+ * system's file cache.
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
 

@@ -46,10 +46,10 @@ const WARM_UP_OPTIONS: HwpxOptions = { title: '예열용 보고서', date: new D
 
 /**
  * Converts the sample report to HWPX `rounds` times, and to DOCX once. A thread's first conversions
- * run on code V8 has not optimised yet: a 25-section report took 50 ms on a new thread and 22 ms
- * after this warm-up (kordoc, converting the same report on a new thread: 34 ms; BENCHMARKS.md).
- * DOCX is slower by nature (the library's object tree) and gains less, so it warms up once. Done
- * while Claude is still writing, the cost is out of the report's way.
+ * run on code V8 has not optimised yet: a 25-section report's HWPX took 108 ms as a new thread's
+ * first conversion and 42 ms after this warm-up (kordoc, converting it in a new process: 79 ms;
+ * BENCHMARKS.md). A DOCX conversion costs about ten HWPX ones (the library builds an object tree),
+ * so it runs once. Done while Claude is still writing, the cost is out of the report's way.
  */
 export async function warmUpConverters (rounds: number): Promise<void> {
   for (let round = 0; round < rounds; round++) await markdownToHwpx(WARM_UP_REPORT, WARM_UP_OPTIONS)

@@ -28,7 +28,7 @@ export interface TestAppOptions {
 export const RELAXED_PLAN_BUDGET = { PLAN_BUDGET_MS: '10000', PLAN_MAX_QUEUE_WAIT_MS: '8000' }
 
 /**
- * A conversion thread's warm-up is seconds of CPU spent to save milliseconds on a real report; a
+ * A conversion thread's warm-up is about a second of CPU spent to save tens of milliseconds on a report; a
  * test's reports are short, and that CPU would slow the tests running beside it. The warm-up's own
  * tests turn it on.
  */
