@@ -28,9 +28,9 @@ export interface TestAppOptions {
 export const RELAXED_PLAN_BUDGET = { PLAN_BUDGET_MS: '10000', PLAN_MAX_QUEUE_WAIT_MS: '8000' }
 
 /**
- * A conversion thread's warm-up is about a second of CPU spent to save tens of milliseconds on a report; a
- * test's reports are short, and that CPU would slow the tests running beside it. The warm-up's own
- * tests turn it on.
+ * A conversion thread's warm-up is about a second of CPU spent to save tens of milliseconds on a
+ * report; a test's reports are short, and that CPU would slow the tests running beside it. The
+ * warm-up's own tests turn it on.
  */
 export const NO_CONVERSION_WARM_UP = { CONVERSION_WARM_UP_ROUNDS: '0' }
 
