@@ -157,7 +157,9 @@ export async function openDatabase (options: DatabaseOptions): Promise<DatabaseH
     if (seed) copySeed(seed, options.pgliteDir, options.warn ?? warnProcess)
   }
   if (options.pgliteDir) fs.mkdirSync(options.pgliteDir, { recursive: true })
-  const client = new PGlite(options.pgliteDir, { loadDataDir: options.pgliteDataDump, startParams: PGLITE_START_PARAMS })
+  // One options object: when its first argument is not a folder name PGlite takes that as the
+  // options and ignores the second, so an in-memory database would skip the dump and the parameters.
+  const client = new PGlite({ dataDir: options.pgliteDir, loadDataDir: options.pgliteDataDump, startParams: PGLITE_START_PARAMS })
   const db = drizzlePglite(client, { schema })
   try {
     if (shouldMigrate && !await atNewestMigration(async (text) => (await client.query<Record<string, unknown>>(text)).rows)) {

@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { CallToolResult, Progress, ResourceLink } from '@modelcontextprotocol/sdk/types.js'
 import { bearer, buildTestApp, listenOnLoopback } from '../support/app.js'
+import { openTestDatabase } from '../support/database.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { SAMPLE_PLAN } from '../support/generation.js'
 import { DOCX_MIME_TYPE } from '../../src/docx/index.js'
@@ -23,10 +24,15 @@ async function connect (t: Teardown, url: string, headers: Record<string, string
   return client
 }
 
-async function startService (t: Teardown, env: Record<string, string> = {}) {
+/**
+ * A test that shuts its service down mid-report passes `ownDatabase`: the report it leaves in the
+ * queue would otherwise be written by the next test's service and take that test's fake answers.
+ */
+async function startService (t: Teardown, env: Record<string, string> = {}, { ownDatabase = false } = {}) {
   const fake = await startFakeAnthropic(t)
   fake.defaultReport = { kind: 'report', chunkDelayMs: 15 }
-  const app = await buildTestApp(t, { env: { ...anthropicEnv(fake), REPORT_LLM_RETRY_BASE_MS: '10', ...env } })
+  const database = ownDatabase ? await openTestDatabase(t) : undefined
+  const app = await buildTestApp(t, { database, env: { ...anthropicEnv(fake), REPORT_LLM_RETRY_BASE_MS: '10', ...env } })
   const { url } = await listenOnLoopback(app)
   return { app, url, fake }
 }
@@ -268,7 +274,7 @@ t.test('a failed generation is reported with its Korean message', async (t) => {
 })
 
 t.test('a waiting call holds one of the status-stream slots, as an SSE stream does', async (t) => {
-  const { app, fake, url } = await startService(t, { STREAMS_PER_TOPIC: '1', SHUTDOWN_GRACE_MS: '100' })
+  const { app, fake, url } = await startService(t, { STREAMS_PER_TOPIC: '1', SHUTDOWN_GRACE_MS: '100' }, { ownDatabase: true })
   fake.reportBehaviors = [{ kind: 'hang' }]
   const client = await connect(t, url, bearer('mcp-watcher'))
   const started = structured<{ topic_id: number }>(
@@ -311,7 +317,7 @@ t.test('cancel_report stops the generation; a call waiting on it answers cancell
 })
 
 t.test('a deploy while a call waits: the call is answered and the server still closes', async (t) => {
-  const { app, url, fake } = await startService(t, { SHUTDOWN_GRACE_MS: '100' })
+  const { app, url, fake } = await startService(t, { SHUTDOWN_GRACE_MS: '100' }, { ownDatabase: true })
   fake.reportBehaviors = [{ kind: 'hang' }]
   const client = await connect(t, url, bearer('mcp-deployed'))
   let writing: () => void

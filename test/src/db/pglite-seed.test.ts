@@ -6,7 +6,7 @@ import path from 'node:path'
 import t from 'tap'
 import { MIGRATIONS_FOLDER, openDatabase } from '../../../src/db/client.js'
 import { templates } from '../../../src/db/schema.js'
-import { cachedPgliteSeedFolder, makePgliteSeedFolder } from '../../../src/db/pglite-seed.js'
+import { cachedPgliteSeedFolder, makePgliteSeedFolder, migratedPgliteDump } from '../../../src/db/pglite-seed.js'
 
 t.test('a new data folder starts as a copy of the migrated seed made at install, and keeps its own data', async (t) => {
   const seed = await makePgliteSeedFolder(MIGRATIONS_FOLDER)
@@ -47,4 +47,12 @@ t.test('a seed that cannot be copied leaves no half copy behind and the first st
   const again = await openDatabase({ pgliteDir, migrate: false })
   t.equal((await again.db.select().from(templates)).length, 1, 'and it opens again as it was')
   await again.close()
+})
+
+t.test('an in-memory database (each test file\'s) starts from the migrated dump, with the same start parameters', async (t) => {
+  const database = await openDatabase({ pgliteDataDump: await migratedPgliteDump(MIGRATIONS_FOLDER), migrate: false })
+  t.teardown(() => database.close())
+  // Without migrating, the tables are there: only the dump can have put them there.
+  t.same((await database.db.select().from(templates)).map((row) => row.isDefault), [true], 'migrated, with the default template')
+  t.same((await database.pglite!.query('show shared_buffers')).rows, [{ shared_buffers: '16MB' }])
 })
