@@ -1,5 +1,5 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'data/**', 'scratch/**', 'public/vendor/**'] })
+  ...neostandard({ ts: true, ignores: ['dist/**', '.test-build/**', 'coverage/**', '.tap/**', 'data/**', 'scratch/**', 'public/vendor/**'] })
 ]

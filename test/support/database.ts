@@ -31,8 +31,9 @@ let pgliteDump: Promise<Blob> | undefined
  */
 async function checkDeclaredDatabaseUse () {
   const file = process.argv[1]
-  if (!file?.endsWith('.test.ts')) return
-  const firstLine = (await fs.readFile(file, 'utf8')).split('\n', 1)[0]
+  if (!file || !/\.test\.[jt]s$/.test(file)) return
+  // `npm test` runs the compiled file, beside which its source lies (test/run.ts).
+  const firstLine = (await fs.readFile(file.replace(/\.js$/, '.ts'), 'utf8')).split('\n', 1)[0]
   if (!/^\/\/ test-database: (postgres|pglite-only \(.+\))$/.test(firstLine ?? '')) {
     throw new Error(`${path.relative(process.cwd(), file)} opens a database: make its first line "// test-database: postgres" (or "// test-database: pglite-only (why)")`)
   }
