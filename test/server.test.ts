@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { freePort } from './ops/support/ports.js'
+import { entryPointArgs } from './support/entry-point.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const LINK = /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w.-]+$/
@@ -18,7 +19,7 @@ async function startServer (t: Test, terminal: boolean): Promise<string[]> {
   const port = await freePort()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reportflow-server-'))
   t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }))
-  const command = [process.execPath, '--import', 'tsx', 'server.ts']
+  const command = [process.execPath, ...entryPointArgs(ROOT, 'server.ts')]
   const env = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' }
   const child = terminal
     ? spawn('script', ['-qefc', command.join(' '), '/dev/null'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] })

@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { TEST_JWT_SECRET } from '../support/app.js'
+import { entryPointArgs } from '../support/entry-point.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const run = promisify(execFile)
 
 /** `npm run token -- <args>`: its exit code, its output and its error output. */
 async function token (args: string[], env: Record<string, string> = {}) {
-  return run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], {
+  return run(process.execPath, [...entryPointArgs(ROOT, 'scripts/token.ts'), ...args], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', JWT_SECRET: TEST_JWT_SECRET, ...env }
   }).then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code: number, stdout: string, stderr: string }) => error)
 }

@@ -11,6 +11,7 @@ export { bearer }
 import { freePort } from '../../../ops/support/ports.js'
 import { SAMPLE_PLAN } from '../../../support/generation.js'
 import { startFakeAnthropic, type FakeAnthropic } from '../../../support/fake-anthropic.js'
+import { entryPointArgs } from '../../../support/entry-point.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
 
@@ -63,7 +64,7 @@ export interface Replica {
  */
 export async function startReplica (t: Teardown, name: string, env: Record<string, string>): Promise<Replica> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, entryPointArgs(ROOT, 'server.ts'), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
