@@ -8,11 +8,11 @@ import { build } from 'esbuild'
  * `npm test`: the suite, compiled once, then run by tap.
  *
  * Every test file runs in a process of its own, and loading TypeScript through tsx's module hooks
- * cost each of those processes (and each conversion thread they start) about 0.8 s of CPU, a
- * quarter of the suite's on the 2-core machines where CPU is what the suite waits for. So the
- * sources are compiled once (esbuild: under a second) into `.test-build/`, a copy of the checkout in
- * which every other file, the TypeScript included, is a link to the original: a path a test builds
- * from its own location leads where it did, and a test that starts `tsx server.ts` still can.
+ * cost each of those processes (and each conversion thread and child service they start) about
+ * 0.8 s of CPU, a quarter of a database test file's, on 2-core machines where CPU is what the suite
+ * waits for. So the sources are compiled once (esbuild: under a second) into `.test-build/`, a
+ * copy of the checkout in which every other file, the TypeScript included, is a link to the
+ * original: a path a test builds from its own location leads where it did.
  *
  * Arguments go to tap; a test file may be named by its source (`test/routes/plan.test.ts`).
  * `npx tap test/routes/plan.test.ts` still runs a file straight from its source (the checkout's .taprc).
