@@ -8,5 +8,5 @@ import path from 'node:path'
  */
 export function entryPointArgs (root: string, entry: string): string[] {
   const compiled = path.join(root, entry.replace(/\.ts$/, '.js'))
-  return fs.existsSync(compiled) ? ['--enable-source-maps', compiled] : ['--import', 'tsx', entry]
+  return fs.existsSync(compiled) ? ['--enable-source-maps', compiled] : ['--import', 'tsx', path.join(root, entry)]
 }
