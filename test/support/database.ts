@@ -23,6 +23,7 @@ export async function openTestDatabase (t: Teardown): Promise<DatabaseHandle> {
 }
 
 let pgliteDump: Promise<Blob> | undefined
+let declarationChecked: Promise<void> | undefined
 
 /**
  * CI runs the files whose first line is `// test-database: postgres` again on PostgreSQL, and
@@ -41,7 +42,7 @@ async function checkDeclaredDatabaseUse () {
 
 /** The caller owns the handle: closing it also drops the Postgres database. */
 export async function createTestDatabase (): Promise<DatabaseHandle> {
-  await checkDeclaredDatabaseUse()
+  await (declarationChecked ??= checkDeclaredDatabaseUse())
   if (!TEST_DATABASE_URL) return openDatabase({ pgliteDataDump: await (pgliteDump ??= migratedPgliteDump(MIGRATIONS_FOLDER)) })
   const name = `reportflow_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
