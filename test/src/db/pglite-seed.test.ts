@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import t from 'tap'
+import pgBossPackage from 'pg-boss/package.json' with { type: 'json' }
 import { MIGRATIONS_FOLDER, openDatabase } from '../../../src/db/client.js'
 import { templates } from '../../../src/db/schema.js'
 import { cachedPgliteSeedFolder, makePgliteSeedFolder, migratedPgliteDump } from '../../../src/db/pglite-seed.js'
@@ -18,6 +19,7 @@ t.test('a new data folder starts as a copy of the migrated seed made at install,
   // Without migrating, the tables are there: only the copy can have put them there.
   const first = await openDatabase({ pgliteDir, migrate: false })
   t.same((await first.db.select().from(templates)).map((row) => row.isDefault), [true], 'migrated, with the default template')
+  t.same((await first.pglite!.query('select version from pgboss.version')).rows, [{ version: pgBossPackage.pgboss.schema }], 'with the job queue\'s tables at the installed pg-boss\'s version')
   await first.db.insert(templates).values({ name: '내 양식', promptSystem: '지침', ownerId: 'seed-user' })
   await first.close()
 
@@ -54,5 +56,6 @@ t.test('an in-memory database (each test file\'s) starts from the migrated dump,
   t.teardown(() => database.close())
   // Without migrating, the tables are there: only the dump can have put them there.
   t.same((await database.db.select().from(templates)).map((row) => row.isDefault), [true], 'migrated, with the default template')
+  t.same((await database.pglite!.query('select version from pgboss.version')).rows, [{ version: pgBossPackage.pgboss.schema }], 'with the job queue\'s tables')
   t.same((await database.pglite!.query('show shared_buffers')).rows, [{ shared_buffers: '16MB' }])
 })
