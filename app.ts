@@ -25,7 +25,7 @@ import mcpRoutes from './routes/mcp/index.js'
 import type { Config } from './src/config.js'
 import type { DatabaseHandle } from './src/db/client.js'
 import { loggerOptions } from './src/logging.js'
-import { compiledOncePerSchema } from './src/schemas/compile-once.js'
+import { compilerPerArguments } from './src/schemas/compile-once.js'
 import { ErrorEnvelope } from './src/schemas/error.js'
 
 export interface BuildAppOptions {
@@ -53,6 +53,8 @@ function requestIdFor (request: IncomingMessage): string {
 /** Fastify's types omit the hop-count form of trustProxy, so it is spelled as the equivalent function. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops
 
+const serializerCompiler = compilerPerArguments(SerializerSelector())
+
 export async function buildApp ({ config, database, logger, startWorkersAfterListen = false }: BuildAppOptions) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logger),
@@ -64,7 +66,7 @@ export async function buildApp ({ config, database, logger, startWorkersAfterLis
     forceCloseConnections: 'idle',
     schemaController: {
       compilersFactory: {
-        buildSerializer: (externalSchemas, options) => compiledOncePerSchema(SerializerSelector()(externalSchemas, options))
+        buildSerializer: serializerCompiler
       }
     },
     // avvio bounds each plugin's start and each close hook by this. Its 10 s default cut the

@@ -53,22 +53,22 @@ function compiledOnFirstUse (compile: () => Validator): Validator {
   return lazy
 }
 
+const compilerFor = (ajv: Ajv) => compiledOncePerSchema(({ schema }: { schema: FastifySchema }) =>
+  refusingUnstorableText(compiledOnFirstUse(() => ajv.compile(schema as FastifySchema & object) as Validator)))
+
 /**
  * JSON bodies are validated exactly as sent — a number where a string belongs is an error, not
  * something to coerce — while path and query parameters, which only exist as text, are coerced
- * to the types their schemas declare.
+ * to the types their schemas declare. Both compilers are the process's, so that an app built after
+ * another (the tests build dozens in one process) compiles nothing the first one already did.
  */
-export default fp(async function validation (app: FastifyInstance) {
-  const strict = makeAjv(false)
-  const coercing = makeAjv(true)
+const strictCompiler = compilerFor(makeAjv(false))
+const coercingCompiler = compilerFor(makeAjv(true))
 
+export default fp(async function validation (app: FastifyInstance) {
   // The API speaks JSON only; a text/plain body is a client mistake, not a string to validate.
   app.removeContentTypeParser('text/plain')
 
-  const compilerFor = (ajv: Ajv) => compiledOncePerSchema(({ schema }: { schema: FastifySchema }) =>
-    refusingUnstorableText(compiledOnFirstUse(() => ajv.compile(schema as FastifySchema & object) as Validator)))
-  const strictCompiler = compilerFor(strict)
-  const coercingCompiler = compilerFor(coercing)
   app.setValidatorCompiler((definition) =>
     definition.httpPart === 'body' ? strictCompiler(definition) : coercingCompiler(definition))
 }, { name: 'validation' })

@@ -22,3 +22,23 @@ export function compiledOncePerSchema<Definition extends { schema?: unknown }, C
     return fn
   }
 }
+
+/**
+ * `makeCompiler`'s compiler for each distinct set of arguments, made once per process and compiling
+ * each schema once: an app built after another (the tests build dozens in one process) compiles
+ * nothing the first one already did. Arguments are told apart as JSON, like schemas.
+ */
+export function compilerPerArguments<Args extends unknown[], Definition extends { schema?: unknown }, Compiled> (
+  makeCompiler: (...args: Args) => (definition: Definition) => Compiled
+): (...args: Args) => (definition: Definition) => Compiled {
+  const compilers = new Map<string, (definition: Definition) => Compiled>()
+  return (...args) => {
+    const key = JSON.stringify(args)
+    let compiler = compilers.get(key)
+    if (compiler === undefined) {
+      compiler = compiledOncePerSchema(makeCompiler(...args))
+      compilers.set(key, compiler)
+    }
+    return compiler
+  }
+}
