@@ -34,8 +34,8 @@ async function installedPackageJson (name: string): Promise<Buffer> {
 
 /**
  * Our migrations, then the job queue's tables as pg-boss installs them on its first start. That
- * install was a third of the queries a service runs while starting on a new database, and every
- * test database is a new one: about 0.3–0.5 s of CPU each time on a 2-core machine.
+ * install was half the query time of a first start (0.33 of 0.68 s on a 2-core machine), and every
+ * test database is a new one.
  */
 async function migrateSeed (client: PGlite, migrationsFolder: string) {
   await migrate(drizzle(client), { migrationsFolder })
@@ -43,7 +43,7 @@ async function migrateSeed (client: PGlite, migrationsFolder: string) {
   await client.exec(getConstructionPlans(undefined, { backend: 'pglite' }))
 }
 
-/** The migrated data folder if one was made for this PGlite and these migrations; never makes one. */
+/** The migrated data folder if one was made for these PGlite, pg-boss and migrations; never makes one. */
 export async function cachedPgliteSeedFolder (migrationsFolder: string): Promise<string | undefined> {
   // No seed (an install without node_modules/.cache, say) is a slower start, never a failed one.
   const folder = await seedPath(migrationsFolder).catch(() => undefined)
