@@ -17,9 +17,13 @@ function recorded (coverage: '0' | '1') {
   const script = `
     await import('fastify-plugin')
     await import('@sinclair/typebox')
-    // The loader thread reports each file over a message port.
-    await new Promise((resolve) => setTimeout(resolve, 200))
     const info = globalThis[Symbol.for('@tapjs/processinfo.ProcessInfoNodeData')]
+    // The loader thread reports each file over a message port: a busy machine may take a while to
+    // deliver what it records, and where nothing should be recorded half a second shows a leak.
+    const deadline = Date.now() + ${coverage === '1' ? 10_000 : 500}
+    while (!info.files.some((file) => file && file.includes('typebox')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     console.log(JSON.stringify({ files: info.files.filter(Boolean), nodeOptions: process.env.NODE_OPTIONS ?? '' }))`
   const output = execFileSync(process.execPath, [`--require=${PRELOAD}`, `--import=${PROCESSINFO}`, '--input-type=module', '-e', script], {
     cwd: path.dirname(PRELOAD),
