@@ -1,6 +1,8 @@
 // test-database: postgres
+import { Writable } from 'node:stream'
 import t from 'tap'
-import { buildTestApp } from '../support/app.js'
+import { buildApp } from '../../app.js'
+import { buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
 import { createTestDatabase, testDriverName } from '../support/database.js'
 import { planTopic, startGeneration } from '../support/generation.js'
 
@@ -34,6 +36,26 @@ t.test('the server listens before its report workers start: alive at once, ready
   await app.generator.start()
   const ready = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 200, 'ready once the workers run')
+})
+
+t.test('a readiness probe turned away while the service starts is one log line with its reason, not a stack', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({
+    write (chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean))
+      done()
+    }
+  })
+  const app = await buildApp({ config: testConfig(), database: await sharedTestDatabase(), logger: { level: 'info', stream }, startWorkersAfterListen: true })
+  t.teardown(() => app.close())
+  await app.ready()
+  const starting = await app.inject({ method: 'GET', url: '/ready', headers: { 'x-request-id': 'probe-while-starting' } })
+  t.equal(starting.statusCode, 503)
+  const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.requestId === 'probe-while-starting' && line.level === 40)
+  t.equal(logged.length, 1, 'one warning for the refused probe')
+  t.match(logged[0], { msg: 'request failed: service unavailable', code: 'SERVICE_UNAVAILABLE', reason: /시작하는 중/ })
+  t.notOk(logged[0] && 'err' in logged[0], 'no error object, so no stack')
 })
 
 t.test('GET /ready answers 503 in our envelope when the database is gone', async (t) => {
