@@ -1,20 +1,14 @@
 // test-database: postgres
-import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../app.js'
 import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../support/fake-anthropic.js'
 import { waitForTerminal } from '../support/generation.js'
+import { captureLog } from '../support/log-capture.js'
 
 t.test('logs are JSON lines carrying the request id, the user after authentication, and the topic on generation lines', async (t) => {
   const fake = await startFakeAnthropic(t)
-  const lines: string[] = []
-  const stream = new Writable({
-    write (chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean))
-      done()
-    }
-  })
+  const { stream, records: logs } = captureLog()
   const app = await buildApp({ config: testConfig(anthropicEnv(fake)), database: await sharedTestDatabase(), logger: { level: 'info', stream } })
   t.teardown(() => app.close())
   await app.ready()
@@ -33,7 +27,6 @@ t.test('logs are JSON lines carrying the request id, the user after authenticati
   await waitForTerminal(app, topicId)
   const denied = await app.inject({ method: 'GET', url: '/api/topics', headers: { 'x-request-id': 'log-denied-1' } })
 
-  const logs = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
   const of = (requestId: string) => logs.filter((line) => line.requestId === requestId)
   t.notOk(logs.some((line) => 'reqId' in line), 'the request id is logged as requestId, as in error answers')
 

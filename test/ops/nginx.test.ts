@@ -1,11 +1,11 @@
 // test-database: postgres
-import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { fetch } from 'undici'
 import { buildApp } from '../../app.js'
 import { bearer, listenOnLoopback, sharedTestDatabase, testConfig } from '../support/app.js'
 import { planTopic } from '../support/generation.js'
+import { captureLog } from '../support/log-capture.js'
 import { openSse, payload, type SseFrame } from '../support/sse.js'
 import { skipWithoutNginx, startNginx } from './support/nginx.js'
 
@@ -14,13 +14,7 @@ const PROXY_READ_TIMEOUT_MS = 1000
 
 /** The service behind its own nginx, logging to memory so the test can see what the service saw. */
 async function serveBehindNginx (t: Test, env: Record<string, string>) {
-  const logs: Array<Record<string, unknown>> = []
-  const stream = new Writable({
-    write (chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>)
-      done()
-    }
-  })
+  const { stream, records: logs } = captureLog()
   const app = await buildApp({
     config: testConfig({ TRUST_PROXY: 'true', SSE_IDLE_TIMEOUT_MS: '10000', ...env }),
     database: await sharedTestDatabase(),

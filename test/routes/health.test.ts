@@ -1,10 +1,10 @@
 // test-database: postgres
-import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../app.js'
 import { buildTestApp, sharedTestDatabase, testConfig } from '../support/app.js'
 import { createTestDatabase, testDriverName } from '../support/database.js'
 import { planTopic, startGeneration } from '../support/generation.js'
+import { captureLog } from '../support/log-capture.js'
 
 t.test('GET /health answers without a token', async (t) => {
   const app = await buildTestApp(t)
@@ -39,20 +39,13 @@ t.test('the server listens before its report workers start: alive at once, ready
 })
 
 t.test('a readiness probe turned away while the service starts is one log line with its reason, not a stack', async (t) => {
-  const lines: string[] = []
-  const stream = new Writable({
-    write (chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean))
-      done()
-    }
-  })
+  const { stream, records } = captureLog()
   const app = await buildApp({ config: testConfig(), database: await sharedTestDatabase(), logger: { level: 'info', stream }, startWorkersAfterListen: true })
   t.teardown(() => app.close())
   await app.ready()
   const starting = await app.inject({ method: 'GET', url: '/ready', headers: { 'x-request-id': 'probe-while-starting' } })
   t.equal(starting.statusCode, 503)
-  const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line.requestId === 'probe-while-starting' && line.level === 40)
+  const logged = records.filter((line) => line.requestId === 'probe-while-starting' && line.level === 40)
   t.equal(logged.length, 1, 'one warning for the refused probe')
   t.match(logged[0], { msg: 'request failed: service unavailable', code: 'SERVICE_UNAVAILABLE', reason: /시작하는 중/ })
   t.notOk(logged[0] && 'err' in logged[0], 'no error object, so no stack')

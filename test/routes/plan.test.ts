@@ -1,6 +1,5 @@
 // test-database: postgres
 import { Value } from '@sinclair/typebox/value'
-import { Writable } from 'node:stream'
 import t from 'tap'
 import { eq, sql } from 'drizzle-orm'
 import { aiUsage, topics } from '../../src/db/schema.js'
@@ -12,6 +11,7 @@ import {
   anthropicEnv, outlineToolInput, SAMPLE_OUTLINE, SAMPLE_OUTLINES, SPEED_PROFILES, startFakeAnthropic, type PlanBehavior
 } from '../support/fake-anthropic.js'
 import { waitUntil } from '../support/generation.js'
+import { captureLog } from '../support/log-capture.js'
 import { openSse } from '../support/sse.js'
 
 /** The spec's budget; the fake's slow answers take 5 s, so passing means the fallback answered. */
@@ -346,8 +346,7 @@ t.test('a topic deleted while the model describes its plan: nothing is saved, an
   const input = JSON.stringify({ section_titles: ['개요', '현황', '전망'], descriptions: ['개요 설명', '현황 설명', '전망 설명'] })
   let release!: () => void
   fake.planBehaviors.push({ kind: 'outline', input, holdAfterChars: input.indexOf('descriptions'), until: new Promise<void>((resolve) => { release = resolve }) })
-  const logs: Array<{ level: number, msg: string }> = []
-  const stream = new Writable({ write (chunk: Buffer, _encoding, done) { logs.push(JSON.parse(chunk.toString())); done() } })
+  const { stream, records: logs } = captureLog()
   const app = await buildApp({ config: testConfig(anthropicEnv(fake)), database: await sharedTestDatabase(), logger: { level: 'info', stream } })
   t.teardown(() => app.close())
   const { url } = await listenOnLoopback(app)

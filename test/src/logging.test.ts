@@ -1,9 +1,9 @@
 // test-database: postgres
 import t from 'tap'
-import { Writable } from 'node:stream'
 import { buildApp } from '../../app.js'
 import { redactUrl } from '../../src/logging.js'
 import { bearer, sharedTestDatabase, testConfig } from '../support/app.js'
+import { captureLog } from '../support/log-capture.js'
 
 t.test('redactUrl hides token query parameters and keeps the rest', async (t) => {
   t.equal(redactUrl('/api/topics/1/status/stream?access_token=abc.def&x=1'), '/api/topics/1/status/stream?access_token=[redacted]&x=1')
@@ -13,14 +13,13 @@ t.test('redactUrl hides token query parameters and keeps the rest', async (t) =>
 })
 
 t.test('request logs never carry a token from the URL', async (t) => {
-  const lines: string[] = []
-  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const { stream, records } = captureLog()
   const app = await buildApp({ config: testConfig(), database: await sharedTestDatabase(), logger: { level: 'info', stream } })
   t.teardown(() => app.close())
   const token = bearer('log-user').authorization.slice('Bearer '.length)
   await app.inject({ method: 'GET', url: `/api/topics/424242/status/stream?access_token=${token}` })
   await app.inject({ method: 'GET', url: `/?token=${token}` })
-  const log = lines.join('')
+  const log = JSON.stringify(records)
   t.match(log, 'access_token=[redacted]')
   t.match(log, '?token=[redacted]')
   t.notMatch(log, token)

@@ -1,5 +1,4 @@
 // test-database: pglite-only (the warm-up is the same on both databases; the report only carries it)
-import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../../app.js'
 import { ConversionPool } from '../../../src/generation/conversion-pool.js'
@@ -7,6 +6,7 @@ import { unzipHwpx } from '../hwpx/support/zip.js'
 import { bearer, sharedTestDatabase, testConfig } from '../../support/app.js'
 import { anthropicEnv, startFakeAnthropic } from '../../support/fake-anthropic.js'
 import { planTopic, startGeneration, waitForTerminal, waitUntil } from '../../support/generation.js'
+import { captureLog } from '../../support/log-capture.js'
 
 t.test('a warm-up starts every conversion thread once and converts on it; a warm thread answers at once', async (t) => {
   const pool = new ConversionPool()
@@ -30,13 +30,7 @@ t.test('a report warms the conversion threads up while Claude is still writing i
     const fake = await startFakeAnthropic(t)
     let release!: () => void
     fake.reportBehaviors = [{ kind: 'report', holdAfterChunks: 1, until: new Promise<void>((resolve) => { release = resolve }) }]
-    const lines: Array<Record<string, unknown>> = []
-    const stream = new Writable({
-      write (chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>))
-        done()
-      }
-    })
+    const { stream, records: lines } = captureLog()
     const config = testConfig({ ...anthropicEnv(fake), CONVERSION_WARM_UP_ROUNDS: rounds })
     const app = await buildApp({ config, database: await sharedTestDatabase(), logger: { level: 'debug', stream } })
     t.teardown(() => app.close())
