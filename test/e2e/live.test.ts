@@ -39,13 +39,14 @@ t.test('a reload during a run comes back to it, and the ETA counts down between 
   const topicId = topicInAddress(page)
   t.ok(topicId > 0, 'the topic is in the address once planned')
 
-  // Sections of about 13 pieces a quarter of a second apart: the ETA the second heading brings
-  // promises well over the 5 s below which the page says "곧 완료됩니다" instead of counting.
-  // The stream is held just after that heading, so no new estimate can come while the page counts
-  // down, and while the page is reloaded the run is certainly still being written.
+  // A first section of about 12 pieces a quarter of a second apart: the ETA the second heading brings
+  // (from the finished section's length and pace) promises well over the 5 s below which the page
+  // says "곧 완료됩니다" instead of counting. The stream is held just after that heading, so no new
+  // estimate can come while the page counts down, and while the page is reloaded the run is
+  // certainly still being written. What follows the hold is short: it only has to end.
   const marker = '둘째 섹션의 첫 문장입니다.'
   const longReport = `# 보고서\n\n${SAMPLE_OUTLINE.sections.map((section, index) =>
-    `## ${section.title}\n\n${index === 1 ? `${marker} ` : ''}${'분석 문장입니다. '.repeat(50)}\n`).join('\n')}`
+    `## ${section.title}\n\n${index === 1 ? `${marker} ` : ''}${'분석 문장입니다. '.repeat(index === 0 ? 50 : 2)}\n`).join('\n')}`
   let release!: () => void
   fake.reportBehaviors.push({
     ...SLOW_REPORT,
