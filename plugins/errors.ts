@@ -176,7 +176,7 @@ export default fp(async function errors (app: FastifyInstance) {
     if (appError.code === 'SERVICE_UNAVAILABLE') {
       // A refusal of our own (starting up, shedding load) says all in its code and message; its stack
       // would only fill the start-up log, where every readiness probe before the workers run gets one.
-      request.log.warn(error === appError ? { code: appError.code, reason: appError.message } : loggable(error), 'request failed: service unavailable')
+      request.log.warn(error instanceof AppError ? { code: error.code, reason: error.message } : loggable(error), 'request failed: service unavailable')
     } else if (appError.statusCode >= 500) {
       request.log.error(loggable(error), 'request failed')
     } else {

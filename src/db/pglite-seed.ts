@@ -26,7 +26,7 @@ async function seedPath (migrationsFolder: string): Promise<string> {
   return path.join(cache, `pglite-migrated-${hash.digest('hex').slice(0, 16)}`)
 }
 
-/** Neither package exports its package.json, so it is found beside the resolved entry point. */
+/** A package's own package.json, found beside its resolved entry point: PGlite's exports do not name it. */
 async function installedPackageJson (name: string): Promise<Buffer> {
   const entry = fileURLToPath(import.meta.resolve(name))
   return await fs.readFile(path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)), 'package.json'))
